@@ -1,0 +1,120 @@
+// `noodsteun start` (npm start): a whole simulated point with its coordinator on one machine.
+// Three processes, as in the field: the coordinator's gateway, the point's gateway, and the simulated
+// world with its nodes. They share a clock origin and speed so accelerated time agrees across them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandArgs, UsageError, type Command } from '../command.js';
+import { prepareSimulatedSite } from '../../sim/site.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/noodsteun.js', import.meta.url));
+
+const usage = `Usage: noodsteun start [options]
+
+Runs a simulated noodsteunpunt (sensor nodes over a serial pseudo-terminal and MQTT, the point's gateway
+with its embedded broker, board and UI) and a coordinator, on embedded defaults: no hardware, no external
+services. Prints the URL to open. Ctrl-C stops everything.
+
+Options:
+  --speed <n>      simulated seconds per real second (default 1; e.g. 60)
+  --port <n>       HTTP port of the point (default 8080; 0 picks a free port)
+  --data <dir>     where state is kept (default ./data)
+  --seed <n>       random seed of the simulated world (default 1)
+  --fresh          delete the state in --data first
+  -h, --help       this text
+`;
+
+export const command: Command = {
+  summary: 'run a whole simulated point with its coordinator (npm start)',
+  usage,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      speed: { type: 'string', default: '1' },
+      port: { type: 'string', default: '8080' },
+      data: { type: 'string', default: 'data' },
+      seed: { type: 'string', default: '1' },
+      fresh: { type: 'boolean', default: false },
+    });
+    const speed = Number(values.speed);
+    const port = Number(values.port);
+    const seed = Number(values.seed);
+    if (!(speed > 0 && speed <= 10_000)) throw new UsageError('--speed must be a number between 0 and 10000');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port number');
+    if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+    const dataDir = resolve(values.data);
+    mkdirSync(dataDir, { recursive: true });
+
+    const site = await prepareSimulatedSite({ dataDir, pointHttpPort: port, fresh: values.fresh, seed });
+    const origin = Date.now();
+    const clockArgs = ['--speed', String(speed), '--clock-origin', String(origin)];
+    const children: { name: string; proc: ChildProcess }[] = [];
+    const launch = (name: string, args: string[]) => {
+      const proc = spawn(process.execPath, [BIN, ...args, ...clockArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+      children.push({ name, proc });
+      return proc;
+    };
+
+    let stopping = false;
+    const stopped = new Promise<number>((resolveStop) => {
+      const stopAll = (code: number) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write('noodsteun: stopping…\n');
+        for (const c of children) c.proc.kill('SIGTERM');
+        const killer = setTimeout(() => children.forEach((c) => c.proc.exitCode === null && c.proc.kill('SIGKILL')), 5000);
+        void Promise.all(children.map((c) => (c.proc.exitCode !== null ? null : new Promise((r) => c.proc.once('exit', r))))).then(() => {
+          clearTimeout(killer);
+          resolveStop(code);
+        });
+      };
+      process.once('SIGINT', () => stopAll(0));
+      process.once('SIGTERM', () => stopAll(0));
+      const watch = (name: string, proc: ChildProcess) =>
+        proc.once('exit', (code, signal) => {
+          if (stopping) return;
+          process.stderr.write(`noodsteun: ${name} exited (${signal ?? code}); stopping the rest\n`);
+          stopAll(1);
+        });
+      watch('coordinator', launch('coordinator', ['gateway', '--config', site.coordinatorConfig]));
+      watch('point gateway', launch('point gateway', ['gateway', '--config', site.pointConfig]));
+      watch('simulator', launch('simulator', ['sim', '--config', site.simConfig]));
+    });
+
+    const pointUrl = await Promise.race([waitForHttp(join(site.pointUrlFile)), stopped.then(() => null)]);
+    if (pointUrl) {
+      const coordinatorUrl = await waitForHttp(site.coordinatorUrlFile);
+      process.stdout.write(
+        [
+          `noodsteun: simulated point '${site.pointName}' is running${speed !== 1 ? ` at ${speed}× speed` : ''}`,
+          `  open the point:        ${pointUrl}`,
+          `  coordinator console:   ${coordinatorUrl}`,
+          `  board image:           ${site.boardImage}`,
+          `  data:                  ${dataDir}`,
+          'Press Ctrl-C to stop.',
+          '',
+        ].join('\n'),
+      );
+    }
+    return stopped;
+  },
+};
+
+/** Waits for a gateway to write its URL file, then for that URL to answer 200. */
+async function waitForHttp(urlFile: string, timeoutMs = 60_000): Promise<string> {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(urlFile)) {
+      const url = readFileSync(urlFile, 'utf8').trim();
+      try {
+        const res = await fetch(url);
+        if (res.status === 200) return url;
+      } catch {
+        // not listening yet
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from the gateway after ${timeoutMs / 1000} s (see ${urlFile})`);
+}

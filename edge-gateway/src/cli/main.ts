@@ -1,0 +1,49 @@
+// The `noodsteun` command line: one table of sub-commands, each loaded lazily so that
+// `noodsteun lora airtime` does not pay for SQLite, MQTT or the renderer.
+import { UsageError, wantsHelp, type Command } from './command.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  start: { summary: 'run a whole simulated point with its coordinator (npm start)', load: () => import('./commands/start.js') },
+};
+
+function topHelp(): string {
+  const rows = Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+    .join('\n');
+  return `noodsteun — software for a noodsteunpunt (emergency support point) and its coordination point
+
+Usage: noodsteun <command> [options]
+       noodsteun <command> --help
+
+Commands:
+${rows}
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(topHelp());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`noodsteun: unknown command '${name}'\n\n${topHelp()}`);
+    return 2;
+  }
+  const { command } = await entry.load();
+  if (wantsHelp(rest) && !rest.slice(0, 1).some((a) => !a.startsWith('-'))) {
+    process.stdout.write(command.usage.endsWith('\n') ? command.usage : command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`noodsteun ${name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`noodsteun ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigSchema, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates a parsed config object; relative paths are resolved against `baseDir`. */
+export function parseConfig(value: unknown, source = '(config)', baseDir = process.cwd()): Config {
+  const r = ConfigSchema.safeParse(value);
+  if (!r.success) {
+    throw new ConfigError(
+      source,
+      r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+    );
+  }
+  const cfg = r.data;
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  cfg.nodes.forEach((n, i) => {
+    if (ids.has(n.id)) problems.push(`nodes.${i}.id: duplicate node id '${n.id}'`);
+    ids.add(n.id);
+  });
+  const paths = new Set<string>();
+  cfg.serial.forEach((s, i) => {
+    if (paths.has(s.path)) problems.push(`serial.${i}.path: '${s.path}' listed twice`);
+    paths.add(s.path);
+  });
+  if (problems.length) throw new ConfigError(source, problems);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  cfg.dataDir = abs(cfg.dataDir);
+  if (cfg.mqtt.mode === 'external') cfg.mqtt.passwordFile = abs(cfg.mqtt.passwordFile);
+  if (cfg.coordinator) cfg.coordinator.passwordFile = abs(cfg.coordinator.passwordFile);
+  return cfg;
+}
+
+export function loadConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [`cannot read file: ${(err as Error).message}`]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
+  }
+  return parseConfig(value, file, dirname(resolve(file)));
+}

@@ -1,0 +1,81 @@
+// Gateway configuration: one schema, validated at start-up; every error is reported with its path.
+// Secrets (MQTT passwords, signing keys) never live here: they are generated into the data dir.
+import { z } from 'zod';
+import { NodeIdSchema, NodeKindSchema } from '../protocol/index.js';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use 1-32 of a-z 0-9 -');
+const Port = z.number().int().min(0).max(65535);
+
+export const NodeEntrySchema = z.strictObject({
+  id: NodeIdSchema,
+  kind: NodeKindSchema,
+  /** Expected heartbeat interval; the node is stale after `staleAfterMissed` missed beats. */
+  heartbeatS: z.number().positive().max(3600).default(60),
+});
+
+export const SerialEntrySchema = z.strictObject({
+  /** Prefer stable paths such as /dev/serial/by-id/… so a replugged node keeps its name. */
+  path: z.string().min(1),
+  baud: z.number().int().positive().default(115200),
+});
+
+export const MqttBrokerSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('embedded'),
+    /** 127.0.0.1 keeps the broker off the network; real nodes on the point's Wi-Fi need 0.0.0.0. */
+    host: z.string().default('127.0.0.1'),
+    port: Port.default(1883),
+  }),
+  z.strictObject({
+    mode: z.literal('external'),
+    url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
+    username: z.string().min(1),
+    /** File holding the password (0600), not the password itself. */
+    passwordFile: z.string().min(1),
+  }),
+]);
+
+export const ConfigSchema = z.strictObject({
+  role: z.enum(['point', 'coordinator']),
+  /** Identifies this point (or coordinator) in topics and reports. */
+  id: Id,
+  name: z.string().min(1).max(80),
+  /** Database, credentials and board images; keep it on the most durable storage the Pi has. */
+  dataDir: z.string().min(1),
+  log: z
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      format: z.enum(['json', 'pretty']).default('json'),
+    })
+    .default({ level: 'info', format: 'json' }),
+  store: z
+    .strictObject({
+      rawRetentionHours: z.number().positive().max(24 * 365).default(48),
+      eventRetentionDays: z.number().positive().max(3650).default(30),
+      commitIntervalMs: z.number().int().min(10).max(60_000).optional(),
+    })
+    .default({ rawRetentionHours: 48, eventRetentionDays: 30 }),
+  nodes: z.array(NodeEntrySchema).max(64).default([]),
+  staleAfterMissed: z.number().int().min(1).max(20).default(3),
+  serial: z.array(SerialEntrySchema).max(16).default([]),
+  mqtt: MqttBrokerSchema.default({ mode: 'embedded', host: '127.0.0.1', port: 1883 }),
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: Port.default(8080),
+    })
+    .default({ host: '127.0.0.1', port: 8080 }),
+  /** Point role: where to report to. Coordinator role: ignored. */
+  coordinator: z
+    .strictObject({
+      url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
+      username: z.string().min(1),
+      passwordFile: z.string().min(1),
+      statusIntervalS: z.number().positive().max(3600).default(60),
+    })
+    .optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type NodeEntry = z.infer<typeof NodeEntrySchema>;
