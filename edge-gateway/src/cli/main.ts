@@ -4,6 +4,9 @@ import { UsageError, wantsHelp, type Command } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   start: { summary: 'run a whole simulated point with its coordinator (npm start)', load: () => import('./commands/start.js') },
+  board: { summary: 'render the e-ink information board (board render --out x.png)', load: () => import('./commands/board.js') },
+  lora: { summary: 'LoRa airtime, encode/decode relay frames, write the TS013 codec', load: () => import('./commands/lora.js') },
+  mqtt: { summary: 'MQTT users: issue node secrets, list users, write Mosquitto config', load: () => import('./commands/mqtt.js') },
 };
 
 function topHelp(): string {

@@ -3,8 +3,8 @@
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SerialPort } from 'serialport';
 import { SerialNodeLink } from '../../../src/links/serial/index.js';
@@ -13,20 +13,9 @@ import { FrameParser, decodeMessage, encodeFrame, encodeMessage } from '../../..
 import { memoryLogger } from '../../../src/log/logger.js';
 import { EXAMPLES } from '../../protocol/examples.js';
 import { recordEvents, sleep, waitFor } from './helpers.js';
+import { skipWithout } from '../../support/externals.js';
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const HAVE_SOCAT = onPath('socat');
-if (!HAVE_SOCAT) console.warn('SKIPPED: serial pty integration tests need `socat` on PATH (apt-get install socat)');
+const HAVE_SOCAT = !skipWithout('socat', 'serial pty integration tests');
 
 /** A socat process joining two pty ends, reachable through stable symlinks a and b in dir. */
 class PtyPair {
