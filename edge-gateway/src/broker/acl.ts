@@ -6,7 +6,7 @@ import { NodeIdSchema, TOPIC_ROOT } from '../protocol/index.js';
 export const ROLES = ['node', 'gateway', 'coordinator'] as const;
 /**
  * - `node`: one sensor/actuator node; its username is its node id.
- * - `gateway`: the point's own service user (the MQTT node link).
+ * - `gateway`: the gateway's own service user (the MQTT node link; in the coordinator role, point ingest).
  * - `coordinator`: the point↔coordinator link, confined to one point's subtree.
  */
 export type Role = (typeof ROLES)[number];
@@ -37,6 +37,8 @@ export const ACL_RULES: readonly AclRule[] = [
   { role: 'gateway', access: 'read', topic: `${TOPIC_ROOT}/node/+/up` },
   { role: 'gateway', access: 'read', topic: `${TOPIC_ROOT}/node/+/state` },
   { role: 'coordinator', access: 'readwrite', topic: `${TOPIC_ROOT}/point/%p/#` },
+  // On a coordinator's broker the service user ingests every point's status and answers it.
+  { role: 'gateway', access: 'readwrite', topic: `${TOPIC_ROOT}/point/+/#` },
 ];
 
 /** The gateway's service user. Non-node usernames start with `_`, which no node id can. */

@@ -44,7 +44,7 @@ describe('ACL table', () => {
     expect(maySubscribe(fuel, '#')).toBe(false);
   });
 
-  it('the gateway commands every node and reads every up/state, nothing else', () => {
+  it('the gateway commands every node, reads every up/state and serves the point subtree, nothing else', () => {
     expect(mayPublish(gateway, 'noodsteun/node/fuel-7/down')).toBe(true);
     expect(mayPublish(gateway, 'noodsteun/node/fuel-7/up')).toBe(false);
     expect(maySubscribe(gateway, 'noodsteun/node/+/up')).toBe(true);
@@ -52,7 +52,11 @@ describe('ACL table', () => {
     expect(maySubscribe(gateway, 'noodsteun/node/+/down')).toBe(false);
     expect(maySubscribe(gateway, 'noodsteun/#')).toBe(false);
     expect(mayReceive(gateway, 'noodsteun/node/fuel-1/up')).toBe(true);
-    expect(mayReceive(gateway, 'noodsteun/point/p1/x')).toBe(false);
+    // In the coordinator role the same service user ingests every point's status.
+    expect(mayReceive(gateway, 'noodsteun/point/p1/status')).toBe(true);
+    expect(maySubscribe(gateway, 'noodsteun/point/+/status')).toBe(true);
+    expect(mayPublish(gateway, 'noodsteun/point/p1/down')).toBe(true);
+    expect(mayReceive(gateway, 'noodsteun/other/x')).toBe(false);
   });
 
   it('a coordinator user is confined to its point subtree', () => {
@@ -84,10 +88,10 @@ describe('ACL table', () => {
     const blocks = text.split(/\n(?=user )/).slice(1);
     expect(blocks.map((b) => b.trim().split('\n'))).toEqual([
       ['user fuel-1', 'topic write noodsteun/node/fuel-1/up', 'topic write noodsteun/node/fuel-1/state', 'topic read noodsteun/node/fuel-1/down'],
-      ['user _gateway', 'topic write noodsteun/node/+/down', 'topic read noodsteun/node/+/up', 'topic read noodsteun/node/+/state'],
+      ['user _gateway', 'topic write noodsteun/node/+/down', 'topic read noodsteun/node/+/up', 'topic read noodsteun/node/+/state', 'topic readwrite noodsteun/point/+/#'],
       ['user _point-p1', 'topic readwrite noodsteun/point/p1/#'],
     ]);
     expect(text).not.toMatch(/^pattern /m);
-    expect(text.split('\n').filter((l) => l.startsWith('topic')).length).toBe(7);
+    expect(text.split('\n').filter((l) => l.startsWith('topic')).length).toBe(8);
   });
 });
