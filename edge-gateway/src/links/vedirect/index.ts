@@ -1,0 +1,1 @@
+export * from './vedirect-link.js';
