@@ -1,0 +1,2 @@
+export * from './ingest.js';
+export { Dedup, SeqSet } from './dedup.js';
