@@ -33,6 +33,11 @@ export function parseConfig(value: unknown, source = '(config)', baseDir = proce
     if (paths.has(s.path)) problems.push(`serial.${i}.path: '${s.path}' listed twice`);
     paths.add(s.path);
   });
+  cfg.vedirect.forEach((v, i) => {
+    if (paths.has(v.path)) problems.push(`vedirect.${i}.path: '${v.path}' is already used`);
+    paths.add(v.path);
+    if (ids.has(v.node)) problems.push(`vedirect.${i}.node: '${v.node}' is already a node id`);
+  });
   if (problems.length) throw new ConfigError(source, problems);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   cfg.dataDir = abs(cfg.dataDir);

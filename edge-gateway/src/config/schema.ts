@@ -19,6 +19,14 @@ export const SerialEntrySchema = z.strictObject({
   baud: z.number().int().positive().default(115200),
 });
 
+export const VeDirectEntrySchema = z.strictObject({
+  /** A Victron battery monitor (BMV, SmartShunt) read directly by the gateway. */
+  path: z.string().min(1),
+  /** Virtual node id its readings are stored under. */
+  node: NodeIdSchema,
+  intervalS: z.number().positive().max(3600).default(10),
+});
+
 export const MqttBrokerSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('embedded'),
@@ -58,6 +66,7 @@ export const ConfigSchema = z.strictObject({
   nodes: z.array(NodeEntrySchema).max(64).default([]),
   staleAfterMissed: z.number().int().min(1).max(20).default(3),
   serial: z.array(SerialEntrySchema).max(16).default([]),
+  vedirect: z.array(VeDirectEntrySchema).max(4).default([]),
   mqtt: MqttBrokerSchema.default({ mode: 'embedded', host: '127.0.0.1', port: 1883 }),
   http: z
     .strictObject({

@@ -51,6 +51,14 @@ describe('config', () => {
         serial: [{ path: '/dev/ttyUSB0' }, { path: '/dev/ttyUSB0' }],
       }),
     ).toThrow(/nodes\.1\.id: duplicate node id 'a'[\s\S]*serial\.1\.path/);
+    expect(() =>
+      parseConfig({
+        ...minimal,
+        nodes: [{ id: 'bmv', kind: 'battery' }],
+        serial: [{ path: '/dev/ttyUSB0' }],
+        vedirect: [{ path: '/dev/ttyUSB0', node: 'bmv' }],
+      }),
+    ).toThrow(/vedirect\.0\.path: '\/dev\/ttyUSB0' is already used[\s\S]*vedirect\.0\.node: 'bmv' is already a node id/);
   });
 
   it('loads files and explains unreadable or malformed ones', () => {

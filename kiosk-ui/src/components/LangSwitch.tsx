@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 // Language choice as links (`?lang=xx`), so it also works on the server-rendered page without JavaScript;
 // with JavaScript a click switches in place. Each link is labelled in its own language, so a reader finds
 // theirs without reading the current one.

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 // The resident screen as a pure view of (status, connection): rendered in the browser by App.tsx and to a
 // string in tests. Its class names (ns-*) are the ones the gateway's no-JS fallback uses (shared/fallback.css).
 import type { StatusData } from '../lib/api/types.js';

@@ -1,0 +1,93 @@
+// The point → coordinator link over IP: the point's status over MQTT (QoS 1) to the coordinator's
+// broker, with a retained `online` and a last will `offline` so the coordinator sees a lost link.
+// Only the newest status matters, so nothing is queued while disconnected: the next one replaces it.
+// (The LoRa relay with its durable outbox takes over when IP is down; see the relay issue.)
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../log/logger.js';
+import { errorMessage } from '../log/logger.js';
+import { PointStatusSchema, pointTopics, type PointStatus } from '../protocol/index.js';
+
+export interface MqttUplinkOptions {
+  url: string;
+  username: string;
+  passwordFile: string;
+  pointId: string;
+  intervalMs: number;
+  clock: Clock;
+  log: Logger;
+  /** Builds the status to send; seq increases with each call. */
+  status: (seq: number) => PointStatus;
+}
+
+export class MqttUplink {
+  private client: MqttClient | null = null;
+  private cancel: (() => void) | null = null;
+  private seq: number;
+  sent = 0;
+  failed = 0;
+
+  constructor(private readonly opts: MqttUplinkOptions) {
+    // Wall-clock based so it keeps increasing across restarts without a write per status.
+    this.seq = Math.floor(Date.now() / 1000);
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  start(): void {
+    const o = this.opts;
+    let password: string;
+    try {
+      password = readFileSync(o.passwordFile, 'utf8').trim();
+    } catch (err) {
+      throw new Error(`coordinator password file ${o.passwordFile}: ${errorMessage(err)}`, { cause: err });
+    }
+    const state = pointTopics.state(o.pointId);
+    this.client = mqtt.connect(o.url, {
+      username: o.username,
+      password,
+      clientId: o.username,
+      reconnectPeriod: 5000,
+      connectTimeout: 10_000,
+      will: { topic: state, payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client.on('connect', () => {
+      o.log.info('connected to the coordinator', { url: o.url });
+      this.client?.publish(state, 'online', { qos: 1, retain: true });
+      this.publish();
+    });
+    this.client.on('error', (err) => o.log.warn('coordinator link error', { error: errorMessage(err) }));
+    this.client.on('close', () => o.log.debug('coordinator link closed'));
+    this.cancel = o.clock.setInterval(() => this.publish(), o.intervalMs);
+  }
+
+  /** Sends the current status now (also used when something important changes). */
+  publish(): void {
+    const c = this.client;
+    if (!c?.connected) return;
+    const status = PointStatusSchema.parse(this.opts.status(++this.seq));
+    c.publish(pointTopics.status(this.opts.pointId), JSON.stringify(status), { qos: 1 }, (err) => {
+      if (err) {
+        this.failed++;
+        this.opts.log.warn('status not delivered', { error: errorMessage(err) });
+      } else this.sent++;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.cancel?.();
+    const c = this.client;
+    this.client = null;
+    if (!c) return;
+    // A clean goodbye: say offline ourselves (a clean disconnect does not fire the will).
+    // Bounded: the coordinator may be going down at the same moment and never acknowledge.
+    if (c.connected) {
+      const bye = c.publishAsync(pointTopics.state(this.opts.pointId), 'offline', { qos: 1, retain: true }).catch(() => {});
+      await Promise.race([bye, new Promise((r) => setTimeout(r, 1000))]);
+    }
+    await c.endAsync(true).catch(() => {});
+  }
+}
