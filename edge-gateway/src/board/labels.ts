@@ -1,0 +1,205 @@
+// Fixed board wording per language. Dutch is written at B1 level: short words, one message per line.
+import type { Lang, Need, Service } from './content.js';
+
+export interface Labels {
+  situation: string;
+  actions: string;
+  outlook: string;
+  referrals: string;
+  services: string;
+  hours: string;
+  charging: string;
+  needs: Record<Need, string>;
+  serviceNames: Record<Service, string>;
+  /** ISO weekday 1..7 → short name. */
+  weekdays: readonly [string, string, string, string, string, string, string];
+  chargingFree: (free: number, total: number) => string;
+  chargingQueue: (n: number) => string;
+  chargingOff: string;
+  updated: (hhmm: string, date: string) => string;
+  stale: string;
+  languageName: string;
+}
+
+export const LABELS: Record<Lang, Labels> = {
+  nl: {
+    situation: 'Wat is er aan de hand?',
+    actions: 'Wat kunt u doen?',
+    outlook: 'Hoe lang duurt het?',
+    referrals: 'Waar kunt u terecht?',
+    services: 'Hier kunt u terecht voor',
+    hours: 'Open',
+    charging: 'Telefoon opladen',
+    needs: {
+      shelter: 'Warme plek',
+      'first-aid': 'Eerste hulp',
+      water: 'Drinkwater',
+      food: 'Eten',
+      contact: 'Contact met familie',
+      emergency: 'Noodgeval',
+      medication: 'Medicijnen',
+      information: 'Informatie',
+    },
+    serviceNames: {
+      information: 'Informatie',
+      charging: 'Opladen',
+      'first-aid': 'Eerste hulp',
+      water: 'Water',
+      shelter: 'Warme plek',
+      contact: 'Contact',
+      'emergency-report': 'Nood melden',
+      'help-desk': 'Hulp vragen',
+    },
+    weekdays: ['ma', 'di', 'wo', 'do', 'vr', 'za', 'zo'],
+    chargingFree: (f, t) => `${f} van ${t} plekken vrij`,
+    chargingQueue: (n) => (n === 0 ? 'Geen wachtrij' : `${n} ${n === 1 ? 'persoon' : 'mensen'} wachten`),
+    chargingOff: 'Nu niet mogelijk',
+    updated: (t, d) => `Bijgewerkt ${d} ${t}`,
+    stale: 'LET OP: oud bericht',
+    languageName: 'Nederlands',
+  },
+  en: {
+    situation: 'What is going on?',
+    actions: 'What can you do?',
+    outlook: 'How long will it last?',
+    referrals: 'Where to go',
+    services: 'Here you can get',
+    hours: 'Open',
+    charging: 'Phone charging',
+    needs: {
+      shelter: 'Warm place',
+      'first-aid': 'First aid',
+      water: 'Drinking water',
+      food: 'Food',
+      contact: 'Contact family',
+      emergency: 'Emergency',
+      medication: 'Medicines',
+      information: 'Information',
+    },
+    serviceNames: {
+      information: 'Information',
+      charging: 'Charging',
+      'first-aid': 'First aid',
+      water: 'Water',
+      shelter: 'Warm place',
+      contact: 'Contact',
+      'emergency-report': 'Report emergency',
+      'help-desk': 'Ask for help',
+    },
+    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+    chargingFree: (f, t) => `${f} of ${t} spots free`,
+    chargingQueue: (n) => (n === 0 ? 'No queue' : `${n} waiting`),
+    chargingOff: 'Not available now',
+    updated: (t, d) => `Updated ${d} ${t}`,
+    stale: 'NOTE: old message',
+    languageName: 'English',
+  },
+  ar: {
+    situation: 'ماذا يحدث؟',
+    actions: 'ماذا يمكنك أن تفعل؟',
+    outlook: 'كم سيستمر هذا؟',
+    referrals: 'إلى أين تذهب',
+    services: 'هنا يمكنك الحصول على',
+    hours: 'مفتوح',
+    charging: 'شحن الهاتف',
+    needs: {
+      shelter: 'مكان دافئ',
+      'first-aid': 'إسعافات أولية',
+      water: 'مياه الشرب',
+      food: 'طعام',
+      contact: 'الاتصال بالعائلة',
+      emergency: 'حالة طوارئ',
+      medication: 'أدوية',
+      information: 'معلومات',
+    },
+    serviceNames: {
+      information: 'معلومات',
+      charging: 'شحن',
+      'first-aid': 'إسعافات أولية',
+      water: 'ماء',
+      shelter: 'مكان دافئ',
+      contact: 'اتصال',
+      'emergency-report': 'الإبلاغ عن طوارئ',
+      'help-desk': 'طلب المساعدة',
+    },
+    weekdays: ['الإثنين', 'الثلاثاء', 'الأربعاء', 'الخميس', 'الجمعة', 'السبت', 'الأحد'],
+    chargingFree: (f, t) => `${f} من ${t} أماكن متاحة`,
+    chargingQueue: (n) => (n === 0 ? 'لا يوجد انتظار' : `${n} في الانتظار`),
+    chargingOff: 'غير متاح الآن',
+    updated: (t, d) => `آخر تحديث ${d} ${t}`,
+    stale: 'تنبيه: رسالة قديمة',
+    languageName: 'العربية',
+  },
+  pl: {
+    situation: 'Co się dzieje?',
+    actions: 'Co możesz zrobić?',
+    outlook: 'Jak długo to potrwa?',
+    referrals: 'Gdzie się udać',
+    services: 'Tutaj możesz otrzymać',
+    hours: 'Otwarte',
+    charging: 'Ładowanie telefonu',
+    needs: {
+      shelter: 'Ciepłe miejsce',
+      'first-aid': 'Pierwsza pomoc',
+      water: 'Woda pitna',
+      food: 'Jedzenie',
+      contact: 'Kontakt z rodziną',
+      emergency: 'Nagły wypadek',
+      medication: 'Leki',
+      information: 'Informacja',
+    },
+    serviceNames: {
+      information: 'Informacja',
+      charging: 'Ładowanie',
+      'first-aid': 'Pierwsza pomoc',
+      water: 'Woda',
+      shelter: 'Ciepłe miejsce',
+      contact: 'Kontakt',
+      'emergency-report': 'Zgłoś wypadek',
+      'help-desk': 'Poproś o pomoc',
+    },
+    weekdays: ['pon', 'wt', 'śr', 'czw', 'pt', 'sob', 'nd'],
+    chargingFree: (f, t) => `Wolne: ${f} z ${t}`,
+    chargingQueue: (n) => (n === 0 ? 'Brak kolejki' : `Czeka: ${n}`),
+    chargingOff: 'Teraz niedostępne',
+    updated: (t, d) => `Aktualizacja ${d} ${t}`,
+    stale: 'UWAGA: stara wiadomość',
+    languageName: 'Polski',
+  },
+  tr: {
+    situation: 'Ne oluyor?',
+    actions: 'Ne yapabilirsiniz?',
+    outlook: 'Ne kadar sürecek?',
+    referrals: 'Nereye gidebilirsiniz',
+    services: 'Burada alabilirsiniz',
+    hours: 'Açık',
+    charging: 'Telefon şarjı',
+    needs: {
+      shelter: 'Sıcak yer',
+      'first-aid': 'İlk yardım',
+      water: 'İçme suyu',
+      food: 'Yiyecek',
+      contact: 'Aileyle iletişim',
+      emergency: 'Acil durum',
+      medication: 'İlaçlar',
+      information: 'Bilgi',
+    },
+    serviceNames: {
+      information: 'Bilgi',
+      charging: 'Şarj',
+      'first-aid': 'İlk yardım',
+      water: 'Su',
+      shelter: 'Sıcak yer',
+      contact: 'İletişim',
+      'emergency-report': 'Acil bildir',
+      'help-desk': 'Yardım iste',
+    },
+    weekdays: ['Pzt', 'Sal', 'Çar', 'Per', 'Cum', 'Cmt', 'Paz'],
+    chargingFree: (f, t) => `${t} yerden ${f} boş`,
+    chargingQueue: (n) => (n === 0 ? 'Sıra yok' : `${n} kişi bekliyor`),
+    chargingOff: 'Şu an yok',
+    updated: (t, d) => `Güncellendi ${d} ${t}`,
+    stale: 'DİKKAT: eski mesaj',
+    languageName: 'Türkçe',
+  },
+};
