@@ -1,7 +1,7 @@
 // The resident screen rendered on the gateway: the page works on a phone without JavaScript (or before
 // it loads over slow Wi-Fi), and the Preact app takes it over when it runs. Same component, same strings.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoPaths } from '../paths.js';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { StatusPage } from '../../../kiosk-ui/src/resident/StatusPage.js';
@@ -10,7 +10,6 @@ import { RTL_LANGS } from '../../../kiosk-ui/src/lib/i18n/strings.js';
 import type { StatusData } from './status-view.js';
 import { escapeHtml } from './server.js';
 
-const FALLBACK_CSS = fileURLToPath(new URL('../../../kiosk-ui/src/shared/fallback.css', import.meta.url));
 
 export interface PageRequest {
   /** `?lang=` from the address. */
@@ -29,7 +28,7 @@ function languages(header: string | undefined): string[] {
 export function createResidentPage(uiDir: string | undefined) {
   const indexFile = uiDir ? `${uiDir}/index.html` : null;
   const shell = indexFile && existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
-  const css = shell ? '' : readFileSync(FALLBACK_CSS, 'utf8');
+  const css = shell ? '' : readFileSync(repoPaths.fallbackCss, 'utf8');
 
   return (status: StatusData, req: PageRequest): string => {
     const lang = pickLang([req.lang, ...languages(req.acceptLanguage)]);

@@ -1,6 +1,6 @@
 // `noodsteun gateway --config <file>`: the long-running service (systemd runs this on the Pi).
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoPaths } from '../../paths.js';
 import { loadConfigFile } from '../../config/load.js';
 import { SystemClock } from '../../core/clock.js';
 import { createLogger, prettySink, stderrSink, errorMessage } from '../../log/logger.js';
@@ -8,7 +8,7 @@ import { startCoordinatorGateway } from '../../gateway/coordinator-gateway.js';
 import { startPointGateway } from '../../gateway/point-gateway.js';
 import { parseCommandArgs, UsageError, type Command } from '../command.js';
 
-const UI_DIR = fileURLToPath(new URL('../../../../kiosk-ui/dist', import.meta.url));
+const UI_DIR = repoPaths.kioskDist;
 
 const usage = `Usage: noodsteun gateway --config <file> [options]
 

@@ -4,11 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoPaths } from '../../paths.js';
 import { parseCommandArgs, UsageError, type Command } from '../command.js';
 import { prepareSimulatedSite } from '../../sim/site.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/noodsteun.js', import.meta.url));
+const BIN = repoPaths.bin;
 
 const usage = `Usage: noodsteun start [options]
 

@@ -1,0 +1,13 @@
+export * from './app.js';
+export * from './transport.js';
+export * from './protocol-node.js';
+export * from './factory.js';
+export { SerialNodeTransport } from './serial-transport.js';
+export type { SerialTransportOptions } from './serial-transport.js';
+export { MqttNodeTransport } from './mqtt-transport.js';
+export type { MqttTransportOptions } from './mqtt-transport.js';
+export { UnackedRing } from './unacked.js';
+export { FuelApp } from './apps/fuel.js';
+export { BatteryApp } from './apps/battery.js';
+export { VisitorsApp } from './apps/visitors.js';
+export { ChargerApp, DEFAULT_FAILSAFE_MS } from './apps/charger.js';

@@ -1,0 +1,87 @@
+// `noodsteun start` as a user runs it: the whole simulated point with its coordinator, as child
+// processes, answering on the printed URL, with telemetry flowing from serial and MQTT nodes into the
+// point and its status reaching the coordinator; Ctrl-C stops everything within a few seconds.
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { skipWithout } from '../support/externals.js';
+
+const BIN = fileURLToPath(new URL('../../bin/noodsteun.js', import.meta.url));
+const noSocat = skipWithout('socat', 'npm start end-to-end (serial nodes)');
+
+interface Envelope<T> {
+  status: string;
+  data: T;
+}
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as Envelope<T>).data;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+describe.skipIf(noSocat)('noodsteun start', () => {
+  it('runs the simulated point and coordinator, serves the UI, and stops cleanly on SIGINT', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'ns-start-'));
+    const proc = spawn(process.execPath, [BIN, 'start', '--speed', '30', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const pointUrl = await until('the URL line', async () => /open the point:\s+(http:\/\/localhost:\d+)/.exec(out)?.[1], 90_000);
+      const coordinatorUrl = /coordinator console:\s+(http:\/\/localhost:\d+)/.exec(out)?.[1];
+      expect(out).toMatch(/board image:\s+\S+latest\.png/);
+      expect((await fetch(pointUrl)).status).toBe(200);
+
+      // Telemetry from both serial (fuel, battery) and MQTT (visitors, charger) nodes reaches the point.
+      type Status = { nodes: { id: string; online: boolean }[]; readings: Record<string, unknown> };
+      const status = await until('readings from every node', async () => {
+        const s = await getJson<Status>(`${pointUrl}/api/status`);
+        const r = s.readings;
+        return r.fuel && r.battery && r.visitors && r.charger && s.nodes.filter((n) => n.online).length === 4 ? s : null;
+      });
+      expect(status.nodes.map((n) => n.id).sort()).toEqual(['battery-1', 'charger-1', 'fuel-1', 'visitors-1']);
+
+      // The point reports to the coordinator.
+      type Points = { points: { point: string; online: boolean; status: { fuel: unknown } | null }[] };
+      const points = await until('the point at the coordinator', async () => {
+        const p = await getJson<Points>(`${coordinatorUrl}/api/points`);
+        return p.points.find((x) => x.point === 'sim-punt-1' && x.online && x.status?.fuel) ? p : null;
+      });
+      expect(points.points).toHaveLength(1);
+    } finally {
+      const t0 = Date.now();
+      // Ctrl-C in a terminal signals the whole process group.
+      if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGINT');
+      const code = await new Promise<number | null>((r) => (proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', (c) => r(c))));
+      const stopMs = Date.now() - t0;
+      rmSync(data, { recursive: true, force: true });
+      if (code !== 0) console.error(out, err);
+      expect(code).toBe(0);
+      expect(stopMs).toBeLessThan(8000);
+    }
+    // No process of the group is left behind.
+    expect(() => process.kill(-proc.pid!, 0)).toThrow();
+  }, 150_000);
+});
