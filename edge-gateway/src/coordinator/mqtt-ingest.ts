@@ -17,6 +17,13 @@ export interface MqttPointIngestOptions {
   log: Logger;
   on: PointIngestEvents;
   maxPayloadBytes?: number;
+  /**
+   * MQTT shared-subscription group (coordinator/shared-ingest.ts): statuses are then split across
+   * every instance subscribed with the same group; link states still reach every instance.
+   */
+  shareGroup?: string;
+  /** Defaults to `<username>-ingest`; instances sharing a group need distinct ones. */
+  clientId?: string;
 }
 
 export class MqttPointIngest {
@@ -27,13 +34,14 @@ export class MqttPointIngest {
 
   start(): Promise<void> {
     const o = this.opts;
-    const client = mqtt.connect(o.url, { username: o.username, password: o.password, clientId: `${o.username}-ingest`, reconnectPeriod: 2000 });
+    const client = mqtt.connect(o.url, { username: o.username, password: o.password, clientId: o.clientId ?? `${o.username}-ingest`, reconnectPeriod: 2000 });
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (err) => o.log.warn('broker connection error', { error: errorMessage(err) }));
     return new Promise((resolve) => {
       client.once('connect', () => {
-        client.subscribe([POINT_STATUS_FILTER, POINT_STATE_FILTER], { qos: 1 }, (err) => {
+        const statusFilter = o.shareGroup ? `$share/${o.shareGroup}/${POINT_STATUS_FILTER}` : POINT_STATUS_FILTER;
+        client.subscribe([statusFilter, POINT_STATE_FILTER], { qos: 1 }, (err) => {
           if (err) o.log.error('subscribe failed', { error: errorMessage(err) });
           resolve();
         });

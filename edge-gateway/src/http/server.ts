@@ -7,9 +7,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../log/logger.js';
 
+/** Extra response headers (Set-Cookie, Location, Retry-After) for json and html replies. */
+export type ReplyHeaders = Record<string, string | string[]>;
+
 export type Reply =
-  | { kind: 'json'; status?: number; data: unknown }
-  | { kind: 'html'; status?: number; body: string }
+  | { kind: 'json'; status?: number; data: unknown; headers?: ReplyHeaders }
+  | { kind: 'html'; status?: number; body: string; headers?: ReplyHeaders }
   | { kind: 'file'; path: string; type: string };
 
 export type Handler = (req: IncomingMessage, url: URL) => Reply | Promise<Reply>;
@@ -31,6 +34,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers?: ReplyHeaders,
   ) {
     super(message);
   }
@@ -59,7 +63,7 @@ export function createHttpServer(opts: { routes: RouteTable; staticDir?: string;
       try {
         send(res, await handler(req, url));
       } catch (err) {
-        if (err instanceof HttpError) send(res, { kind: 'json', status: err.status, data: null }, err.message);
+        if (err instanceof HttpError) send(res, { kind: 'json', status: err.status, data: null, ...(err.headers ? { headers: err.headers } : {}) }, err.message);
         else throw err;
       }
       return;
@@ -91,6 +95,7 @@ export function createHttpServer(opts: { routes: RouteTable; staticDir?: string;
 
 function send(res: ServerResponse, reply: Reply, error?: string): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (reply.kind !== 'file') for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   if (reply.kind === 'json') {
     const status = reply.status ?? 200;
     const body = JSON.stringify(error ? { status: 'error', error } : { status: 'ok', data: reply.data });

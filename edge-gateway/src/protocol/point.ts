@@ -38,6 +38,10 @@ export const pointTopics = {
   status: (point: string) => `${TOPIC_ROOT}/point/${point}/status`,
   /** Retained availability of the point's link: `online` on connect, last will `offline`. */
   state: (point: string) => `${TOPIC_ROOT}/point/${point}/state`,
+  /** coordinator → point: signed board content (coordinator/signing). Group and all are sent per point. */
+  board: (point: string) => `${TOPIC_ROOT}/point/${point}/board`,
+  /** point → coordinator: accepted or why rejected, for each board message (BoardResultSchema). */
+  boardResult: (point: string) => `${TOPIC_ROOT}/point/${point}/board/result`,
 } as const;
 
 export const POINT_STATUS_FILTER = `${TOPIC_ROOT}/point/+/status`;

@@ -2,6 +2,12 @@
 // Each runs inside its own transaction together with its row in `schema_migrations`.
 import type { Database } from 'better-sqlite3';
 import { MigrationError } from './errors.js';
+import { CHARGING_MIGRATION } from '../charging/store.js';
+import { POINT_HISTORY_MIGRATION } from '../coordinator/history.js';
+import { AUTH_MIGRATION } from '../api/auth/store.js';
+import { REPORTS_MIGRATION } from '../api/reports/store.js';
+import { relayOutboxMigration } from '../relay/outbox.js';
+import { messageInboxMigration } from '../coordinator/message-inbox.js';
 
 export interface Migration {
   version: number;
@@ -85,8 +91,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Every migration of the gateway, in order: the store's own, then each feature's tables (defined next to
+ * the feature). Versions are assigned here, once; a shipped number is never reused.
+ */
+export const ALL_MIGRATIONS: readonly Migration[] = [
+  ...MIGRATIONS,
+  { ...CHARGING_MIGRATION, version: 2 },
+  { ...POINT_HISTORY_MIGRATION, version: 3 },
+  { ...AUTH_MIGRATION, version: 4 },
+  { ...REPORTS_MIGRATION, version: 5 },
+  { ...relayOutboxMigration, version: 6 },
+  { ...messageInboxMigration, version: 7 },
+];
+
 /** Applies every migration newer than the database, in order; returns the resulting version. */
-export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: Database, migrations: readonly Migration[] = ALL_MIGRATIONS): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

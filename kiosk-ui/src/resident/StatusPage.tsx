@@ -9,6 +9,7 @@ import type { Key } from '../lib/i18n/strings.js';
 import { formatClock } from '../lib/format.js';
 import { batteryLevel, crowdLevel, fuelLevel, levelTone, type Tone } from '../lib/levels.js';
 import { LangSwitch } from '../components/LangSwitch.js';
+import { ReportLinks } from './ReportScreen.js';
 
 export interface StatusPageProps {
   i18n: I18n;
@@ -113,6 +114,7 @@ export function StatusPage({ i18n, status, mode, lost }: StatusPageProps) {
             </ul>
           </section>
         ) : null}
+        <ReportLinks i18n={i18n} />
         <p class="ns-help">{t('help.ask')}</p>
       </main>
       <footer>

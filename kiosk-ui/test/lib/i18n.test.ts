@@ -49,12 +49,13 @@ describe('translate', () => {
 describe('pickLang', () => {
   it('takes the first supported candidate, by base language', () => {
     expect(pickLang([null, 'ar-SY', 'en'])).toBe('ar');
-    expect(pickLang(['tr', 'en-US'])).toBe('en');
+    expect(pickLang(['de', 'en-US'])).toBe('en');
+    expect(pickLang(['uk-UA', 'en'])).toBe('uk');
     expect(pickLang(['EN'])).toBe('en');
   });
   it('defaults to Dutch', () => {
     expect(pickLang([])).toBe('nl');
-    expect(pickLang(['pl', undefined])).toBe('nl');
+    expect(pickLang(['de', undefined])).toBe('nl');
   });
   it('only picks languages the screen offers', () => {
     expect(pickLang(['ar', 'en'], ['nl', 'en'])).toBe('en');

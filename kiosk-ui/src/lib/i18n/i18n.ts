@@ -40,6 +40,8 @@ export function translate(lang: Lang, key: Key, vars?: Record<string, string | n
   return interpolate(STRINGS[lang][key] ?? STRINGS.en[key], vars);
 }
 
+const LOCALES: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB', ar: 'ar-u-nu-latn', uk: 'uk-UA', pl: 'pl-PL', tr: 'tr-TR' };
+
 export function createI18n(initial: Lang, available: readonly Lang[] = LANGS, onChange?: (lang: Lang) => void): I18n {
   const lang = signal<Lang>(available.includes(initial) ? initial : 'nl');
   return {
@@ -52,7 +54,7 @@ export function createI18n(initial: Lang, available: readonly Lang[] = LANGS, on
       onChange?.(next);
     },
     t: (key, vars) => translate(lang.value, key, vars),
-    locale: () => (lang.value === 'ar' ? 'ar-u-nu-latn' : lang.value === 'nl' ? 'nl-NL' : 'en-GB'),
+    locale: () => LOCALES[lang.value],
   };
 }
 
