@@ -41,6 +41,7 @@ export default tseslint.config(
         { selector: 'LabeledStatement, TaggedTemplateExpression', message: 'Espruino: no labels or tagged templates' },
       ],
       '@typescript-eslint/no-use-before-define': ['error', { functions: true, classes: true, variables: false }],
+      'object-shorthand': ['error', 'never'],
     },
   },
 );
