@@ -13,6 +13,7 @@ import type { UplinkMessage } from '../../edge-gateway/src/protocol/index.js';
 import type { MessageRow, StoreOptions } from '../../edge-gateway/src/store/index.js';
 import { DAY_MS, HOUR_MS, Store } from '../../edge-gateway/src/store/index.js';
 import { DEFAULT_NODES, TelemetrySource } from './_telemetry.js';
+import { measureGatewayLoad } from './_gateway-load.js';
 
 export { DEFAULT_INTERVALS_MS, DEFAULT_NODES, TelemetrySource, messagesPerDay } from './_telemetry.js';
 
@@ -163,7 +164,10 @@ const MB = 1e6;
 export default async function run(): Promise<Record<string, Figure>> {
   const rate = measurePersistRate();
   const day = simulateDay();
+  const load = await measureGatewayLoad();
   return {
+    rss_mb_8_nodes: { value: load.rssMb, unit: 'MB' },
+    cpu_pct_8_nodes: { value: load.cpuPct, unit: '% of one core' },
     persist_msgs_per_s: { value: Math.round(rate.msgsPerS), unit: 'msg/s' },
     disk_mb_per_day: { value: Math.round((day.diskBytes / MB) * 10) / 10, unit: 'MB/day' },
     sqlite_write_mb_per_day: { value: Math.round((day.sqliteBytes / MB) * 10) / 10, unit: 'MB/day' },

@@ -27,4 +27,5 @@ export const repoPaths = {
   bin: join(REPO_ROOT, 'edge-gateway', 'bin', 'noodsteun.js'),
   kioskDist: join(REPO_ROOT, 'kiosk-ui', 'dist'),
   fallbackCss: join(REPO_ROOT, 'kiosk-ui', 'src', 'shared', 'fallback.css'),
+  powerBudgetExample: join(REPO_ROOT, 'hardware', 'power-budget.example.json'),
 };

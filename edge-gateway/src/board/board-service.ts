@@ -3,12 +3,11 @@
 // panel. One refresh in flight at most; the driver puts the panel to sleep after each one.
 import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { isStale, parseBoardContent, type BoardContent, type ChargingStatus } from './content.js';
+import { DEFAULT_STALE_AFTER_MS, isStale, parseBoardContent, type BoardContent, type ChargingStatus } from './content.js';
 import type { Frame, Rect } from './frame.js';
 import { layoutBoard, sizesFor, type Page, type Sizes } from './layout.js';
 import type { PanelProfile } from './panels.js';
 import { DEFAULT_REFRESH_POLICY, decideRefresh, type PanelState, type RefreshPolicyConfig } from './refresh-policy.js';
-import { DEFAULT_STALE_AFTER_MS, renderPage } from './render.js';
 
 const DEFAULT_CHECK_EVERY_MS = 15_000;
 
@@ -128,9 +127,10 @@ export class BoardService {
   private async frameFor(page: Page, stale: boolean): Promise<Frame> {
     const key = `${this.version}:${this.view}:${stale}`;
     if (this.cache?.key === key) return this.cache.frame;
+    // The renderer (satori, resvg-wasm) is loaded only when a frame is needed and no renderer was injected.
     const render: PageRenderer =
       this.opts.renderer ??
-      ((pg, content, sizes, st) => renderPage(pg, content, this.opts.panel, sizes, { stale: st, timeZone: this.opts.timeZone }));
+      (async (pg, content, sizes, st) => (await import('./render.js')).renderPage(pg, content, this.opts.panel, sizes, { stale: st, timeZone: this.opts.timeZone }));
     const frame = await render(page, this.content, this.sizes, stale);
     this.cache = { key, frame };
     return frame;

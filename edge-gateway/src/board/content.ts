@@ -93,3 +93,6 @@ export function parseBoardContent(input: unknown): BoardContent {
 export function isStale(content: Pick<BoardContent, 'updatedAt'>, now: number, maxAgeMs: number): boolean {
   return now - Date.parse(content.updatedAt) > maxAgeMs;
 }
+
+/** Content older than this is marked as old on the board unless configured otherwise. */
+export const DEFAULT_STALE_AFTER_MS = 6 * 3600_000;

@@ -14,7 +14,6 @@ import { sampleContent } from './sample-content.js';
 export { BoardService, type BoardDisplay, type BoardStatus } from './board-service.js';
 export { parseBoardContent, BoardContentSchema, type BoardContent, type ChargingStatus } from './content.js';
 export { PANELS, panelProfile } from './panels.js';
-export { renderBoard } from './render.js';
 export { sampleContent } from './sample-content.js';
 
 export interface CreateBoardOptions extends Partial<Omit<BoardServiceOptions, 'clock' | 'panel' | 'display' | 'content'>> {

@@ -44,7 +44,8 @@ export interface RenderOptions {
   timeZone?: string;
 }
 
-export const DEFAULT_STALE_AFTER_MS = 6 * 3600_000;
+export { DEFAULT_STALE_AFTER_MS } from './content.js';
+import { DEFAULT_STALE_AFTER_MS } from './content.js';
 
 /** Per-page choices that do not come from the content itself. */
 export interface PageLook {

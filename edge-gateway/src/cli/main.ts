@@ -4,9 +4,14 @@ import { UsageError, wantsHelp, type Command } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   start: { summary: 'run a whole simulated point with its coordinator (npm start)', load: () => import('./commands/start.js') },
+  gateway: { summary: 'run the gateway service (role point or coordinator) from a config file', load: () => import('./commands/gateway.js') },
+  sim: { summary: 'run the simulated world and nodes (used by start)', load: () => import('./commands/sim.js') },
   board: { summary: 'render the e-ink information board (board render --out x.png)', load: () => import('./commands/board.js') },
   lora: { summary: 'LoRa airtime, encode/decode relay frames, write the TS013 codec', load: () => import('./commands/lora.js') },
   mqtt: { summary: 'MQTT users: issue node secrets, list users, write Mosquitto config', load: () => import('./commands/mqtt.js') },
+  hardware: { summary: 'hardware figures: power budget (critical load, charging headroom, runtime)', load: () => import('./commands/hardware.js') },
+  firmware: { summary: 'node firmware: build bundles, print wiring, flash a board over USB', load: () => import('./commands/firmware.js') },
+  charging: { summary: 'phone charging: hourly evidence CSV from the database, charging simulation', load: () => import('./commands/charging.js') },
 };
 
 function topHelp(): string {

@@ -38,11 +38,18 @@ export function parseConfig(value: unknown, source = '(config)', baseDir = proce
     paths.add(v.path);
     if (ids.has(v.node)) problems.push(`vedirect.${i}.node: '${v.node}' is already a node id`);
   });
+  if (cfg.role === 'point' && cfg.charging.enabled && !cfg.powerBudgetFile) {
+    problems.push('powerBudgetFile: required when charging.enabled (the budget protects the critical loads)');
+  }
+  if (cfg.charging.enabled && !cfg.nodes.some((n) => n.id === cfg.charging.node && n.kind === 'charger')) {
+    problems.push(`charging.node: '${cfg.charging.node}' is not a charger in nodes`);
+  }
   if (problems.length) throw new ConfigError(source, problems);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   cfg.dataDir = abs(cfg.dataDir);
   if (cfg.mqtt.mode === 'external') cfg.mqtt.passwordFile = abs(cfg.mqtt.passwordFile);
   if (cfg.coordinator) cfg.coordinator.passwordFile = abs(cfg.coordinator.passwordFile);
+  if (cfg.powerBudgetFile) cfg.powerBudgetFile = abs(cfg.powerBudgetFile);
   return cfg;
 }
 

@@ -2,6 +2,7 @@
 // Secrets (MQTT passwords, signing keys) never live here: they are generated into the data dir.
 import { z } from 'zod';
 import { NodeIdSchema, NodeKindSchema } from '../protocol/index.js';
+import { ChargingConfigSchema } from '../charging/config.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use 1-32 of a-z 0-9 -');
 const Port = z.number().int().min(0).max(65535);
@@ -26,6 +27,21 @@ export const VeDirectEntrySchema = z.strictObject({
   node: NodeIdSchema,
   intervalS: z.number().positive().max(3600).default(10),
 });
+
+export const BoardConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** 'simulated' writes the panel's image to <dataDir>/board/latest.png; 'pi' drives the panel over spidev + libgpiod. */
+  backend: z.enum(['simulated', 'pi']).default('simulated'),
+  panel: z.string().min(1).default('waveshare-7in5-v2'),
+  spiDevice: z.string().min(1).default('/dev/spidev0.0'),
+  /** Distance residents read the board from; sets the minimum type size. Default: the panel profile's. */
+  readingDistanceM: z.number().min(0.5).max(20).optional(),
+  /** Each page/language stays up this long (never shorter than the panel's minimum refresh interval). */
+  rotateS: z.number().min(180).max(86_400).default(300),
+  /** Content older than this is marked as old on the board. */
+  staleAfterH: z.number().positive().max(24 * 30).default(6),
+});
+const BOARD_DEFAULTS = { enabled: true, backend: 'simulated', panel: 'waveshare-7in5-v2', spiDevice: '/dev/spidev0.0', rotateS: 300, staleAfterH: 6 } as const;
 
 export const MqttBrokerSchema = z.discriminatedUnion('mode', [
   z.strictObject({
@@ -66,6 +82,17 @@ export const ConfigSchema = z.strictObject({
   nodes: z.array(NodeEntrySchema).max(64).default([]),
   staleAfterMissed: z.number().int().min(1).max(20).default(3),
   serial: z.array(SerialEntrySchema).max(16).default([]),
+  board: BoardConfigSchema.default(BOARD_DEFAULTS),
+  /** The phone-charging module (off by default, as in the pilot assignment). */
+  charging: ChargingConfigSchema.default(() => ChargingConfigSchema.parse({})),
+  /** The point's power system (hardware/power-budget.example.json format): the charging budget and runtime figures. */
+  powerBudgetFile: z.string().min(1).optional(),
+  privacy: z
+    .strictObject({
+      /** Names, addresses and messages in residents' reports are erased after this many days. */
+      personalRetentionDays: z.number().positive().max(365).default(30),
+    })
+    .default({ personalRetentionDays: 30 }),
   vedirect: z.array(VeDirectEntrySchema).max(4).default([]),
   mqtt: MqttBrokerSchema.default({ mode: 'embedded', host: '127.0.0.1', port: 1883 }),
   http: z

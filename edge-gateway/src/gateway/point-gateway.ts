@@ -16,6 +16,7 @@ import { SerialNodeLink } from '../links/serial/index.js';
 import { VeDirectLink } from '../links/vedirect/index.js';
 import type { NodeLink } from '../links/link.js';
 import type { Logger } from '../log/logger.js';
+import { errorMessage } from '../log/logger.js';
 import { createHttpServer, type RouteTable } from '../http/server.js';
 import { attachLiveHub } from '../http/live.js';
 import { buildStatusData } from '../http/status-view.js';
@@ -23,7 +24,12 @@ import { createResidentPage } from '../http/resident-page.js';
 import { MqttUplink } from '../relay/mqtt-uplink.js';
 import { buildPointStatus } from '../relay/point-status.js';
 import { Lifecycle } from './lifecycle.js';
-import type { NodeKind } from '../protocol/index.js';
+import { createBoard, type BoardService } from '../board/index.js';
+import { createProcessRenderer } from '../board/process-renderer.js';
+import type { CommandBody, DownlinkMessage, NodeKind } from '../protocol/index.js';
+import { ChargingService, SqliteChargingPersistence, chargingRoutes, registryPowerInputs } from '../charging/index.js';
+import { loadPowerConfig, toPowerSystem } from '../../../hardware/src/power-config.js';
+import { createApi } from '../api/index.js';
 
 export interface RunningGateway {
   readonly httpUrl: string;
@@ -56,10 +62,14 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const registry = new NodeRegistry({ bus, clock, store, heartbeatMs, missedHeartbeats: config.staleAfterMissed });
     await life.start({ name: 'registry', start: () => registry.start(), stop: () => registry.stop() });
 
+    // One sequence for every downlink the gateway sends (acks and commands), within this boot.
+    let downSeq = 0;
+    const nextSeq = () => (downSeq = (downSeq + 1) >>> 0);
     const ingest = new Ingest({
       store,
       bus,
       clock,
+      nextSeq,
       log: log.child('ingest'),
       ...(config.store.commitIntervalMs !== undefined ? { commitIntervalMs: config.store.commitIntervalMs } : {}),
     });
@@ -90,6 +100,37 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       await life.start({ name: link.name, start: () => link.start(), stop: async () => (detach(), await link.stop()) });
     }
 
+    /** Sends a command to a node over whichever link reaches it. */
+    const sendCommand = (node: string, body: CommandBody): boolean => {
+      const msg: DownlinkMessage = { v: 1, node, boot: store.boot, seq: nextSeq(), ts: clock.now(), type: 'cmd', body };
+      return links.some((l) => l.send(msg));
+    };
+
+    // Phone charging: a module a point switches on; its budget never touches the critical reserve.
+    let charging: ChargingService | null = null;
+    if (config.charging.enabled && config.powerBudgetFile) {
+      const batteryNode = config.nodes.find((n) => n.kind === 'battery')?.id ?? config.vedirect[0]?.node;
+      const fuelNode = config.nodes.find((n) => n.kind === 'fuel')?.id;
+      const svc = new ChargingService({
+        config: config.charging,
+        bus,
+        clock,
+        sendCommand,
+        persistence: new SqliteChargingPersistence(store.db, () => clock.now()),
+        power: {
+          system: toPowerSystem(loadPowerConfig(config.powerBudgetFile)),
+          inputs: registryPowerInputs(registry, { ...(batteryNode ? { battery: batteryNode } : {}), ...(fuelNode ? { fuel: fuelNode } : {}) }),
+        },
+        onAlert: (a) => {
+          log.warn('charging fault: port taken out of service', { ...a });
+          ingest.recordEvent({ ts: a.at, level: 'warn', source: 'gw:charging', kind: 'charging-fault', data: a });
+        },
+        log: log.child('charging'),
+      });
+      await life.start({ name: 'charging', start: () => svc.start(), stop: () => svc.stop() });
+      charging = svc;
+    }
+
     // Coordinator uplink over IP (the LoRa relay joins later).
     const point = { id: config.id, name: config.name };
     if (config.coordinator) {
@@ -107,8 +148,56 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       await life.start({ name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() });
     }
 
+    // The e-ink board (a PNG panel in simulation). Its renderer loads on first use.
+    const boardDir = join(config.dataDir, 'board');
+    let board: BoardService | null = null;
+    if (config.board.enabled) {
+      const renderer = createProcessRenderer({ panelId: config.board.panel, log: log.child('board:render') });
+      life.adopt({ name: 'board renderer', stop: () => renderer.close() });
+      try {
+        board = createBoard({
+          clock,
+          logger: log,
+          backend: config.board.backend,
+          dir: boardDir,
+          panelId: config.board.panel,
+          spiDevice: config.board.spiDevice,
+          ...(config.board.readingDistanceM !== undefined ? { readingDistanceM: config.board.readingDistanceM } : {}),
+          rotateEveryMs: config.board.rotateS * 1000,
+          staleAfterMs: config.board.staleAfterH * HOUR_MS,
+          renderer,
+        }).service;
+      } catch (err) {
+        // A board that cannot be set up must not take the point's other functions down with it.
+        log.error('board disabled: it could not be set up', { error: errorMessage(err) });
+      }
+    }
+    if (board) await life.start({ name: 'board', start: () => board.start(), stop: () => board.stop() });
+    if (board && charging) {
+      // The board shows free ports and the queue; it redraws only when that changes the frame.
+      const b = board;
+      const c = charging;
+      const feed = () => {
+        const s = c.board();
+        b.setCharging({ enabled: s.enabled, portsFree: s.freePorts, portsTotal: config.charging.ports, queue: s.queueLength });
+      };
+      feed();
+      life.adopt({ name: 'board charging feed', stop: clock.setInterval(feed, 30_000) });
+    }
+
+    // Residents' reports, staff and technician accounts.
+    const api = createApi({
+      db: store.db,
+      clock,
+      log: log.child('api'),
+      sink: null,
+      personalRetentionDays: config.privacy.personalRetentionDays,
+      ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
+    });
+    await life.start({ name: 'api', start: () => api.start(), stop: () => api.stop() });
+
     // HTTP API and screens.
-    const boardImage = join(config.dataDir, 'board', 'latest.png');
+    const boardImage = join(boardDir, 'latest.png');
     const boardInfo = () => {
       if (!existsSync(boardImage)) return { image: null, updatedAt: null };
       return { image: '/api/board/latest.png', updatedAt: Math.round(statSync(boardImage).mtimeMs) };
@@ -116,13 +205,16 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const status = () => buildStatusData({ point: { ...point, role: 'point' }, registry, now: clock.now(), board: boardInfo() });
     const residentPage = createResidentPage(deps.uiDir);
     const routes: RouteTable = {
+      ...api.routes,
+      ...(charging ? chargingRoutes(charging) : {}),
       'GET /': (req, url) => ({ kind: 'html', body: residentPage(status(), { lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] }) }),
       'GET /api/status': () => ({ kind: 'json', data: status() }),
       'GET /api/health': () => ({
         kind: 'json',
-        data: { ok: store.isOpen, ingest: ingest.stats, queued: ingest.queued, links: links.map((l) => l.name) },
+        data: { ok: store.isOpen, ingest: ingest.stats, queued: ingest.queued, links: links.map((l) => l.name), memory: process.memoryUsage() },
       }),
       'GET /api/points': () => ({ kind: 'json', status: 404, data: null }),
+      'GET /api/board/status': () => ({ kind: 'json', data: board ? board.status() : null }),
       'GET /api/board/latest.png': () => {
         if (!existsSync(boardImage)) return { kind: 'json', status: 404, data: null };
         return { kind: 'file', path: boardImage, type: 'image/png' };
@@ -135,6 +227,16 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const pushStatus = () => live.notify('status', status);
     bus.on('reading', pushStatus);
     bus.on('availability', pushStatus);
+    if (board) {
+      let lastRefresh: number | null = null;
+      const stopBoardWatch = clock.setInterval(() => {
+        const at = board.status().lastRefreshAt;
+        if (at === lastRefresh) return;
+        lastRefresh = at;
+        pushStatus();
+      }, 10_000);
+      life.adopt({ name: 'board watch', stop: stopBoardWatch });
+    }
 
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
     const httpUrl = `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`;

@@ -9,6 +9,7 @@ import type { ConfigInput } from '../config/schema.js';
 import { writeFileAtomic } from '../broker/atomic-file.js';
 import { DEFAULT_SIM_NODES, type SimNodeSpec } from './simulation.js';
 import { socatAvailable } from './pty.js';
+import { repoPaths } from '../paths.js';
 
 export const SIM_POINT_ID = 'sim-punt-1';
 export const SIM_COORDINATOR_ID = 'sim-regio';
@@ -101,6 +102,9 @@ export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPor
     serial: nodes.filter((n) => n.transport === 'serial').map((n) => ({ path: join(serialDir, `${n.id}.tty`), baud: 115200 })),
     mqtt: { mode: 'embedded', host: '127.0.0.1', port: pointMqtt },
     http: { host: '127.0.0.1', port: pointHttp },
+    // The simulated point runs the charging module so its queue, budget and board figures can be seen.
+    charging: { enabled: true, node: 'charger-1', ports: 8 },
+    powerBudgetFile: repoPaths.powerBudgetExample,
     coordinator: { url: `mqtt://127.0.0.1:${coordMqtt}`, username: coordinatorUsername(SIM_POINT_ID), passwordFile: 'coordinator.password', statusIntervalS: 60 },
   };
   const sim: SimConfigFile = { seed: opts.seed, mqttUrl: `mqtt://127.0.0.1:${pointMqtt}`, secretsFile, serialDir, nodes, logLevel };

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { repoPaths } from '../../paths.js';
 import { parseCommandArgs, UsageError, type Command } from '../command.js';
 import { prepareSimulatedSite } from '../../sim/site.js';
+import { COORDINATOR_NODE_ARGS, POINT_NODE_ARGS, SERVICE_ENV } from '../../service-runtime.js';
 
 const BIN = repoPaths.bin;
 
@@ -49,8 +50,8 @@ export const command: Command = {
     const origin = Date.now();
     const clockArgs = ['--speed', String(speed), '--clock-origin', String(origin)];
     const children: { name: string; proc: ChildProcess }[] = [];
-    const launch = (name: string, args: string[]) => {
-      const proc = spawn(process.execPath, [BIN, ...args, ...clockArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    const launch = (name: string, args: string[], nodeArgs: readonly string[] = []) => {
+      const proc = spawn(process.execPath, [...nodeArgs, BIN, ...args, ...clockArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...SERVICE_ENV } });
       children.push({ name, proc });
       return proc;
     };
@@ -76,8 +77,8 @@ export const command: Command = {
           process.stderr.write(`noodsteun: ${name} exited (${signal ?? code}); stopping the rest\n`);
           stopAll(1);
         });
-      watch('coordinator', launch('coordinator', ['gateway', '--config', site.coordinatorConfig]));
-      watch('point gateway', launch('point gateway', ['gateway', '--config', site.pointConfig]));
+      watch('coordinator', launch('coordinator', ['gateway', '--config', site.coordinatorConfig], COORDINATOR_NODE_ARGS));
+      watch('point gateway', launch('point gateway', ['gateway', '--config', site.pointConfig], POINT_NODE_ARGS));
       watch('simulator', launch('simulator', ['sim', '--config', site.simConfig]));
     });
 
