@@ -284,7 +284,7 @@ unit_changed=0
 put_file 0644 root:root "$SYSTEMD_DIR/$UNIT_NAME" <"$here/noodsteun-gateway.service" && unit_changed=1
 if [ "$node_bin" != /usr/bin/node ]; then
   put_file 0644 root:root "$SYSTEMD_DIR/$UNIT_NAME.d/node.conf" < <(
-    printf '[Service]\n# Node is not the Debian one: install.sh points ExecStart at %s.\nExecStart=\nExecStart=%s %s/edge-gateway/bin/noodsteun.js gateway --config %s/gateway.json\n' \
+    printf '[Service]\n# Node is not the Debian one: install.sh points ExecStart at %s.\nExecStart=\nExecStart=%s --max-semi-space-size=1 --max-old-space-size=96 %s/edge-gateway/bin/noodsteun.js gateway --config %s/gateway.json\n' \
       "$node_bin" "$node_bin" "$APP_DIR" "$ETC_DIR"
   ) && unit_changed=1
 fi

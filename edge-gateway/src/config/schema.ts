@@ -99,6 +99,8 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: Port.default(8080),
+      /** On the residents' hotspot: where phones' connectivity checks are redirected (e.g. http://10.42.0.1/). */
+      portalUrl: z.string().url().optional(),
     })
     .default({ host: '127.0.0.1', port: 8080 }),
   /** Point role: where to report to. Coordinator role: ignored. */

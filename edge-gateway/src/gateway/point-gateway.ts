@@ -220,7 +220,12 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
         return { kind: 'file', path: boardImage, type: 'image/png' };
       },
     };
-    const http = createHttpServer({ routes, log: log.child('http'), ...(deps.uiDir ? { staticDir: deps.uiDir } : {}) });
+    const http = createHttpServer({
+      routes,
+      log: log.child('http'),
+      ...(deps.uiDir ? { staticDir: deps.uiDir } : {}),
+      ...(config.http.portalUrl ? { portalUrl: config.http.portalUrl } : {}),
+    });
     const port = await http.listen(config.http.port, config.http.host);
     const live = attachLiveHub(http.server, log.child('live'));
     life.adopt({ name: 'http', stop: async () => (live.close(), await http.close()) });

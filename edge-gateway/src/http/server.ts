@@ -46,8 +46,27 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export function createHttpServer(opts: { routes: RouteTable; staticDir?: string; log: Logger }): HttpServer {
+export interface HttpServerOptions {
+  routes: RouteTable;
+  staticDir?: string;
+  log: Logger;
+  /**
+   * Captive portal: on the point's hotspot every DNS name resolves to the gateway, so a phone's connectivity
+   * check (any host) arrives here; answering it with a redirect makes the phone open the resident screens.
+   */
+  portalUrl?: string;
+}
+
+/** Hosts that are the gateway itself (not a phone's connectivity check for some other site). */
+function isOwnHost(host: string | undefined, portal: URL): boolean {
+  if (!host) return true;
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return name === portal.hostname || name === 'localhost' || name === '127.0.0.1' || name === '::1';
+}
+
+export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const { routes, staticDir, log } = opts;
+  const portal = opts.portalUrl ? new URL(opts.portalUrl) : null;
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       log.error('request failed', { url: req.url, error: errorMessage(err) });
@@ -58,6 +77,11 @@ export function createHttpServer(opts: { routes: RouteTable; staticDir?: string;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    if (portal && !isOwnHost(req.headers.host, portal)) {
+      res.writeHead(302, { Location: portal.href, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
     const handler = routes[`${req.method} ${url.pathname}`];
     if (handler) {
       try {
