@@ -4,6 +4,7 @@
 import { loadPowerConfig, toPowerSystem } from '../../../hardware/src/power-config.js';
 import { fuelRateLph, type Generator } from '../../../hardware/src/power-model.js';
 import type { LevelReading } from './forecast.js';
+import { mulberry32 } from '../core/prng.js';
 
 /** The reference point's generator (hardware/power-budget.example.json: 6 kVA diesel, 0.4–1.75 L/h). */
 export const SIM_GENERATOR: Generator = toPowerSystem(loadPowerConfig()).generator;
@@ -35,17 +36,8 @@ export interface Trace {
   rateLphAtEnd: number;
 }
 
-/** Small seeded PRNG so traces are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Traces use the project's seeded PRNG so they are the same on every run. */
+export { mulberry32 };
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -4,20 +4,12 @@ import type { Field, Layout } from '../../src/lora/codec/layout.js';
 import { KINDS, type MessageKind } from '../../src/lora/codec/ports.js';
 import type { LoraMessage } from '../../src/lora/codec/messages.js';
 import { CORPUS } from '../../src/lora/text/corpus.js';
+import { mulberry32 } from '../../src/core/prng.js';
 
 export type Rng = () => number;
 
-/** mulberry32: small, seedable, good enough for test data. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded test data. */
+export const rng = (seed: number): Rng => mulberry32(seed);
 
 export const int = (r: Rng, min: number, max: number): number => min + Math.floor(r() * (max - min + 1));
 const pick = <T>(r: Rng, list: readonly T[]): T => list[int(r, 0, list.length - 1)] as T;

@@ -1,5 +1,6 @@
 // One valid example per message type, shared by the protocol and link tests.
 import type { Message, MessageOf, MessageType } from '../../src/protocol/index.js';
+import { mulberry32 } from '../../src/core/prng.js';
 
 const env = { v: 1 as const, boot: 7, seq: 42, ts: Date.UTC(2026, 0, 1, 12) };
 
@@ -27,14 +28,5 @@ export const EXAMPLES: { [T in MessageType]: MessageOf<T> } = {
 
 export const ALL_EXAMPLES: Message[] = Object.values(EXAMPLES);
 
-/** Deterministic PRNG (mulberry32) so random-input tests are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so random-input tests are reproducible. */
+export const prng = mulberry32;

@@ -1,19 +1,18 @@
 // Seeded PRNG so a scenario with the same seed replays exactly (tests, bench, bug reports).
-// mulberry32: 32-bit state, fast, good enough statistical quality for a simulation.
+// The draws come from the project's one PRNG (core/prng.ts); this adds the distributions the world uses.
+import { mulberry32 } from '../../core/prng.js';
 
 export class Prng {
-  private state: number;
+  private readonly draw: () => number;
+  private readonly seed: number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.seed = seed >>> 0;
+    this.draw = mulberry32(this.seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   uniform(min: number, max: number): number {
@@ -53,8 +52,8 @@ export class Prng {
     return k;
   }
 
-  /** A child generator with its own stream, so one consumer's draws do not shift another's. */
+  /** A child generator with its own stream (from this one's seed and the salt), so one consumer's draws do not shift another's. */
   fork(salt: number): Prng {
-    return new Prng((Math.imul(this.state ^ salt, 0x9e3779b1) + salt) >>> 0);
+    return new Prng((Math.imul(this.seed ^ salt, 0x9e3779b1) + salt) >>> 0);
   }
 }

@@ -1,6 +1,7 @@
 // The real BMV-700 capture, and a deliberately naive reading of it (string search for `Checksum\t`,
 // then split lines) to compare the byte-level parser against.
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from '../../../src/core/prng.js';
 
 export const DUMP: Buffer = readFileSync(new URL('./fixtures/bmv700_fw0308.dump', import.meta.url));
 /** Complete blocks in the capture (see fixtures/SOURCES.md). */
@@ -43,17 +44,8 @@ export function byteSum(bytes: Uint8Array): number {
   return s;
 }
 
-/** mulberry32: small, seedable, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded test data. */
+export const rng = mulberry32;
 
 export function randomBytes(next: () => number, n: number): Buffer {
   const b = Buffer.alloc(n);
