@@ -12,6 +12,7 @@ import { ReportService } from './reports/service.js';
 import type { ReportSink } from './reports/sink.js';
 import { REPORTS_MIGRATION, ReportStore } from './reports/store.js';
 import { createApiRoutes, toRouteTable, type ApiRoute } from './routes.js';
+import type { PointCommand } from '../protocol/index.js';
 
 export { AUTH_MIGRATION, REPORTS_MIGRATION };
 export type { ReportSink, OutgoingReport } from './reports/sink.js';
@@ -38,6 +39,8 @@ export interface ApiOptions {
   kioskLimit?: RateLimitOptions;
   loginLimit?: RateLimitOptions;
   maintenanceMs?: number;
+  /** Coordinator role: how commands reach a point (see routes.ts `/api/points/charging-policy`). */
+  pointCommands?: (point: string, cmd: PointCommand) => Promise<void>;
 }
 
 export interface Api {
@@ -74,6 +77,7 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.residentLimit ? { residentLimit: opts.residentLimit } : {}),
     ...(opts.kioskLimit ? { kioskLimit: opts.kioskLimit } : {}),
     ...(opts.loginLimit ? { loginLimit: opts.loginLimit } : {}),
+    ...(opts.pointCommands ? { pointCommands: opts.pointCommands } : {}),
   });
   let stopSweep: (() => void) | null = null;
   return {

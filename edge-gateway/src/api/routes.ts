@@ -11,8 +11,10 @@ import { TokenBucketLimiter, type RateLimitOptions } from './rate-limit.js';
 import { INPUTS, type ReportKind } from './reports/schemas.js';
 import type { ReportService } from './reports/service.js';
 import type { ReportPages } from './pages.js';
+import { randomUUID } from 'node:crypto';
+import { PointIdSchema, type PointCommand } from '../protocol/index.js';
 
-export type Access = 'public' | 'resident' | 'setup' | 'session' | Role | 'staff+technician';
+export type Access = 'public' | 'resident' | 'setup' | 'session' | Role | 'staff+technician' | 'coordinator+technician';
 
 export interface ApiRoute {
   method: 'GET' | 'POST';
@@ -39,7 +41,11 @@ export interface ApiDeps {
   kioskLimit?: RateLimitOptions;
   /** Per client IP on login and set-up (default: burst 5, then one per 12 s). */
   loginLimit?: RateLimitOptions;
+  /** Coordinator role: sends a command to a point over the coordinator's broker. Absent on a point. */
+  pointCommands?: (point: string, cmd: PointCommand) => Promise<void>;
 }
+
+const ChargingPolicyInput = z.strictObject({ point: PointIdSchema, policy: z.enum(['budget', 'off']) });
 
 const Username = z.string().trim().min(2).max(40).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only');
 // Long passphrases welcome; the cap keeps one scrypt bounded.
@@ -186,6 +192,21 @@ export function createApiRoutes(deps: ApiDeps): ApiRoute[] {
         return json(await auth.addUser(input.username, input.password, input.role), { status: 201 });
       },
     },
+    {
+      method: 'POST', path: '/api/points/charging-policy', access: 'coordinator+technician',
+      input: '`{point, policy: budget|off}` (CSRF header)', output: '202 `{id}` once the command is on the broker; 404 on a point',
+      summary: 'Coordinator: switches a point\'s phone charging on (budget) or off; the point confirms in its next status.',
+      handler: async (req) => {
+        if (!deps.pointCommands) throw new HttpError(404, 'this gateway is not a coordinator');
+        checkOrigin(req);
+        const s = auth.require(req, ['coordinator', 'technician']);
+        auth.checkCsrf(req, s);
+        const input = await readJson(req, ChargingPolicyInput);
+        const id = randomUUID();
+        await deps.pointCommands(input.point, { v: 1, id, ts: deps.clock.now(), op: 'charging-policy', policy: input.policy });
+        return json({ id }, { status: 202 });
+      },
+    },
   ];
 
   const pages = deps.pages;
@@ -239,6 +260,8 @@ const ACCESS_TEXT: Record<Access, string> = {
   staff: 'staff',
   technician: 'technician',
   'staff+technician': 'staff or technician',
+  coordinator: 'coordinator',
+  'coordinator+technician': 'coordinator or technician',
 };
 
 export function renderApiDoc(routes: readonly ApiRoute[]): string {

@@ -77,6 +77,13 @@ export class MqttPointIngest {
     this.opts.on.status(r.data);
   }
 
+  /** Publishes on the coordinator's broker with the ingest's connection (e.g. a command to a point). */
+  async publish(topic: string, payload: string): Promise<void> {
+    const c = this.client;
+    if (!c?.connected) throw new Error('not connected to the broker');
+    await c.publishAsync(topic, payload, { qos: 1 });
+  }
+
   async stop(): Promise<void> {
     const c = this.client;
     this.client = null;

@@ -13,6 +13,9 @@ import { attachLiveHub } from '../http/live.js';
 import { buildStatusData } from '../http/status-view.js';
 import { createSystemdNotifier } from '../core/systemd.js';
 import { Lifecycle } from './lifecycle.js';
+import { Store, HOUR_MS, DAY_MS } from '../store/index.js';
+import { createApi } from '../api/index.js';
+import { PointCommandSchema, pointTopics } from '../protocol/index.js';
 import type { GatewayDeps, RunningGateway } from './point-gateway.js';
 
 /** A point is silent after this many of its status intervals without a status. */
@@ -55,8 +58,30 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
     });
     await life.start({ name: 'point ingest', start: () => ingest.start(), stop: () => ingest.stop() });
 
+    // Accounts (first-run set-up, coordinators) and the commands a coordinator sends to points.
+    const store = Store.open(join(config.dataDir, 'coordinator.db'), {
+      rawRetentionMs: config.store.rawRetentionHours * HOUR_MS,
+      eventRetentionMs: config.store.eventRetentionDays * DAY_MS,
+      log: log.child('store'),
+    });
+    life.adopt({ name: 'store', stop: () => store.close() });
+    const api = createApi({
+      db: store.db,
+      clock,
+      log: log.child('api'),
+      sink: null,
+      personalRetentionDays: config.privacy.personalRetentionDays,
+      pointCommands: async (point, cmd) => {
+        await ingest.publish(pointTopics.command(point), JSON.stringify(PointCommandSchema.parse(cmd)));
+        log.info('command sent to point', { point, id: cmd.id, op: cmd.op });
+      },
+      ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
+    });
+    await life.start({ name: 'api', start: () => api.start(), stop: () => api.stop() });
+
     const points = () => ({ points: book.list(clock.now()) });
     const routes: RouteTable = {
+      ...api.routes,
       'GET /': () => ({ kind: 'html', body: coordinatorHome(config.name, book.list(clock.now()), Boolean(deps.uiDir)) }),
       'GET /api/status': () => ({
         kind: 'json',

@@ -143,7 +143,23 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
         intervalMs: c.statusIntervalS * 1000,
         clock,
         log: log.child('uplink'),
-        status: (seq) => buildPointStatus(point, registry, clock.now(), seq),
+        status: (seq) => {
+          const c = charging?.coordinatorSummary();
+          const stats = c
+            ? { policy: c.policy, stage: c.stage, queue: c.queue, sessionsToday: c.sessionsToday, servedToday: c.servedToday, energyWhToday: c.energyWhToday, refusedNoPowerToday: c.refusedNoPowerToday }
+            : undefined;
+          return buildPointStatus(point, registry, clock.now(), seq, stats);
+        },
+        onCommand: (cmd) => {
+          log.info('coordinator command', { id: cmd.id, op: cmd.op });
+          ingest.recordEvent({ ts: clock.now(), level: 'info', source: 'gw:uplink', kind: 'coordinator-command', data: cmd });
+          if (cmd.op === 'charging-policy') {
+            if (charging) charging.setPolicy(cmd.policy);
+            else log.warn('charging-policy command, but this point does not run the charging module');
+          }
+          // Report the effect at once rather than at the next interval.
+          uplink.publish();
+        },
       });
       await life.start({ name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() });
     }

@@ -30,14 +30,34 @@ export const PointStatusSchema = z.object({
   visitors: z.object({ inside: z.number().int().min(0), entries: z.number().int().min(0) }).nullable(),
   charging: z.object({ portsOn: z.number().int().min(0), ports: z.number().int().min(0), watts: z.number().min(0).nullable() }).nullable(),
   alarms: z.array(z.string().max(48)).max(32),
+  /** The charging module's evidence for the pilot, when the point runs it. */
+  chargingStats: z
+    .object({
+      policy: z.enum(['budget', 'off']),
+      stage: z.string().max(16),
+      queue: z.number().int().min(0),
+      sessionsToday: z.number().int().min(0),
+      servedToday: z.number().int().min(0),
+      energyWhToday: z.number().min(0),
+      refusedNoPowerToday: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type PointStatus = z.infer<typeof PointStatusSchema>;
+
+/** coordinator → point: steering commands on the point's own subtree (only the coordinator's service user and the point may write there). */
+export const PointCommandSchema = z.discriminatedUnion('op', [
+  z.object({ v: z.literal(1), id: z.string().min(1).max(64), ts: z.number().int().min(0), op: z.literal('charging-policy'), policy: z.enum(['budget', 'off']) }),
+]);
+export type PointCommand = z.infer<typeof PointCommandSchema>;
 
 export const pointTopics = {
   /** point → coordinator: the point's latest status (QoS 1). */
   status: (point: string) => `${TOPIC_ROOT}/point/${point}/status`,
   /** Retained availability of the point's link: `online` on connect, last will `offline`. */
   state: (point: string) => `${TOPIC_ROOT}/point/${point}/state`,
+  /** coordinator → point: PointCommand (QoS 1). */
+  command: (point: string) => `${TOPIC_ROOT}/point/${point}/cmd`,
   /** coordinator → point: signed board content (coordinator/signing). Group and all are sent per point. */
   board: (point: string) => `${TOPIC_ROOT}/point/${point}/board`,
   /** point → coordinator: accepted or why rejected, for each board message (BoardResultSchema). */

@@ -7,7 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../log/logger.js';
-import { PointStatusSchema, pointTopics, type PointStatus } from '../protocol/index.js';
+import { PointCommandSchema, PointStatusSchema, pointTopics, type PointCommand, type PointStatus } from '../protocol/index.js';
 
 export interface MqttUplinkOptions {
   url: string;
@@ -19,6 +19,8 @@ export interface MqttUplinkOptions {
   log: Logger;
   /** Builds the status to send; seq increases with each call. */
   status: (seq: number) => PointStatus;
+  /** A validated command from the coordinator. */
+  onCommand?: (cmd: PointCommand) => void;
 }
 
 export class MqttUplink {
@@ -54,10 +56,28 @@ export class MqttUplink {
       connectTimeout: 10_000,
       will: { topic: state, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
+    const commandTopic = pointTopics.command(o.pointId);
     this.client.on('connect', () => {
       o.log.info('connected to the coordinator', { url: o.url });
       this.client?.publish(state, 'online', { qos: 1, retain: true });
+      if (o.onCommand) this.client?.subscribe(commandTopic, { qos: 1 });
       this.publish();
+    });
+    this.client.on('message', (topic, payload) => {
+      if (topic !== commandTopic || !o.onCommand) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(payload.toString('utf8'));
+      } catch {
+        o.log.warn('coordinator command rejected: malformed JSON');
+        return;
+      }
+      const cmd = PointCommandSchema.safeParse(value);
+      if (!cmd.success) {
+        o.log.warn('coordinator command rejected', { detail: cmd.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        return;
+      }
+      o.onCommand(cmd.data);
     });
     this.client.on('error', (err) => o.log.warn('coordinator link error', { error: errorMessage(err) }));
     this.client.on('close', () => o.log.debug('coordinator link closed'));

@@ -20,7 +20,9 @@ function firstReading<T extends TelemetryType>(nodes: NodeView[], type: T) {
   return null;
 }
 
-export function buildPointStatus(point: PointIdentity, registry: NodeRegistry, now: number, seq: number): PointStatus {
+export type ChargingStats = NonNullable<PointStatus['chargingStats']>;
+
+export function buildPointStatus(point: PointIdentity, registry: NodeRegistry, now: number, seq: number, chargingStats?: ChargingStats): PointStatus {
   const nodes = registry.nodes();
   const fuel = firstReading(nodes, 'fuel');
   const battery = firstReading(nodes, 'battery');
@@ -53,5 +55,6 @@ export function buildPointStatus(point: PointIdentity, registry: NodeRegistry, n
         }
       : null,
     alarms: alarms.slice(0, 32),
+    ...(chargingStats ? { chargingStats } : {}),
   };
 }

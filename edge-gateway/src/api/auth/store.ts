@@ -3,7 +3,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Migration } from '../../store/migrations.js';
 
-export const ROLES = ['staff', 'technician'] as const;
+/** staff: the point's local information; technician: commissioning; coordinator: steering points (coordinator role). */
+export const ROLES = ['staff', 'technician', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Suggested version 4 (charging holds 2, coordinator history 2/3): the lead renumbers on append. */
@@ -15,7 +16,7 @@ export const AUTH_MIGRATION: Migration = {
       CREATE TABLE users (
         id INTEGER PRIMARY KEY,
         username TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        role TEXT NOT NULL CHECK (role IN ('staff', 'technician')),
+        role TEXT NOT NULL CHECK (role IN ('staff', 'technician', 'coordinator')),
         hash TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         disabled INTEGER NOT NULL DEFAULT 0
