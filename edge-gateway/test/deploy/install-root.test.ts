@@ -178,7 +178,8 @@ describe.skipIf(reason !== null)('install.sh in a Debian bookworm root (debootst
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
     expect(readFileSync(join(root, 'etc/systemd/system/noodsteun-gateway.service.d/node.conf'), 'utf8')).toContain(
-      'ExecStart=/usr/local/bin/node /opt/noodsteun/edge-gateway/bin/noodsteun.js gateway --config /etc/noodsteun/gateway.json',
+      // The drop-in keeps the runtime flags of the unit (edge-gateway/src/service-runtime.ts).
+      'ExecStart=/usr/local/bin/node --max-semi-space-size=1 --max-old-space-size=96 /opt/noodsteun/edge-gateway/bin/noodsteun.js gateway --config /etc/noodsteun/gateway.json',
     );
   });
 
