@@ -11,7 +11,7 @@ import type { RateLimitOptions } from './rate-limit.js';
 import { ReportService } from './reports/service.js';
 import type { ReportSink } from './reports/sink.js';
 import { REPORTS_MIGRATION, ReportStore } from './reports/store.js';
-import { createApiRoutes, toRouteTable, type ApiRoute } from './routes.js';
+import { createApiRoutes, toRouteTable, type ApiDeps, type ApiRoute } from './routes.js';
 import type { PointCommand } from '../protocol/index.js';
 
 export { AUTH_MIGRATION, REPORTS_MIGRATION };
@@ -41,6 +41,10 @@ export interface ApiOptions {
   maintenanceMs?: number;
   /** Coordinator role: how commands reach a point (see routes.ts `/api/points/charging-policy`). */
   pointCommands?: (point: string, cmd: PointCommand) => Promise<void>;
+  /** Point role: the board's content for `/api/board/content`. */
+  boardContent?: ApiDeps['boardContent'];
+  /** Coordinator role: signed broadcasts for `/api/broadcasts`. */
+  broadcasts?: ApiDeps['broadcasts'];
 }
 
 export interface Api {
@@ -78,6 +82,8 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.kioskLimit ? { kioskLimit: opts.kioskLimit } : {}),
     ...(opts.loginLimit ? { loginLimit: opts.loginLimit } : {}),
     ...(opts.pointCommands ? { pointCommands: opts.pointCommands } : {}),
+    ...(opts.boardContent ? { boardContent: opts.boardContent } : {}),
+    ...(opts.broadcasts ? { broadcasts: opts.broadcasts } : {}),
   });
   let stopSweep: (() => void) | null = null;
   return {

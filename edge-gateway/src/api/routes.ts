@@ -6,13 +6,15 @@ import type { Clock } from '../core/clock.js';
 import { HttpError, type Handler, type Reply, type RouteTable } from '../http/server.js';
 import type { AuthService } from './auth/service.js';
 import { ROLES, type Role } from './auth/store.js';
-import { checkOrigin, clientIp, readJson } from './http-input.js';
+import { checkOrigin, clientIp, readJson, validate } from './http-input.js';
 import { TokenBucketLimiter, type RateLimitOptions } from './rate-limit.js';
 import { INPUTS, type ReportKind } from './reports/schemas.js';
 import type { ReportService } from './reports/service.js';
 import type { ReportPages } from './pages.js';
 import { randomUUID } from 'node:crypto';
 import { PointIdSchema, type PointCommand } from '../protocol/index.js';
+import { BoardContentError, BoardContentSchema, type BoardContent } from '../board/content.js';
+import { BroadcastError, BroadcastTargetSchema, type BroadcastRecord, type BroadcastTarget } from '../coordinator/broadcast-service.js';
 
 export type Access = 'public' | 'resident' | 'setup' | 'session' | Role | 'staff+technician' | 'coordinator+technician';
 
@@ -43,9 +45,16 @@ export interface ApiDeps {
   loginLimit?: RateLimitOptions;
   /** Coordinator role: sends a command to a point over the coordinator's broker. Absent on a point. */
   pointCommands?: (point: string, cmd: PointCommand) => Promise<void>;
+  /** Point role: the board's current content (resident screens read it, staff set it). Absent on a coordinator. */
+  boardContent?: { get(): BoardContent | null; set(input: unknown): BoardContent };
+  /** Coordinator role: signed board broadcasts to points. Absent on a point. */
+  broadcasts?: { send(content: BoardContent, target: BroadcastTarget): Promise<BroadcastRecord>; list(): BroadcastRecord[] };
 }
 
 const ChargingPolicyInput = z.strictObject({ point: PointIdSchema, policy: z.enum(['budget', 'off']) });
+/** Board content as sent by a person: `source` is set by the route, `updatedAt` defaults to now. */
+const ContentInput = z.record(z.string(), z.unknown());
+const BroadcastInput = z.strictObject({ content: ContentInput, target: BroadcastTargetSchema });
 
 const Username = z.string().trim().min(2).max(40).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only');
 // Long passphrases welcome; the cap keeps one scrypt bounded.
@@ -205,6 +214,63 @@ export function createApiRoutes(deps: ApiDeps): ApiRoute[] {
         const id = randomUUID();
         await deps.pointCommands(input.point, { v: 1, id, ts: deps.clock.now(), op: 'charging-policy', policy: input.policy });
         return json({ id }, { status: 202 });
+      },
+    },
+    {
+      method: 'POST', path: '/api/broadcasts', access: 'coordinator+technician',
+      input: '`{content: board content (as GET /api/board/content; source set here, updatedAt defaults to now), target: "all"|{point}|{points: [point]}}` (CSRF header)',
+      output: '202 `{id, at, expiresAt, target, authority, deliveries: [{point, seq, sendError, result: null}]}`; 409 no known points; 404 on a point',
+      summary: 'Coordinator: signs board content (Ed25519, one envelope per point) and publishes it to the points; "all" = every point heard from.',
+      handler: async (req) => {
+        if (!deps.broadcasts) throw new HttpError(404, 'this gateway is not a coordinator');
+        checkOrigin(req);
+        auth.require(req, ['coordinator', 'technician']);
+        const input = await readJson(req, BroadcastInput);
+        const content = validate(BoardContentSchema, { updatedAt: new Date(clock.now()).toISOString(), ...input.content, source: 'coordinator' });
+        try {
+          return json(await deps.broadcasts.send(content, input.target), { status: 202 });
+        } catch (err) {
+          if (err instanceof BroadcastError) throw new HttpError(409, err.message);
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'GET', path: '/api/broadcasts', access: 'coordinator+technician', input: '—',
+      output: '`{broadcasts: [… as POST, result: BoardResult {point, at, issuer, seq, result: accepted|<reject reason>, detail}|null]}`, newest first',
+      summary: 'Coordinator: recent broadcasts and what each point answered (accepted, or why it refused).',
+      handler: (req) => {
+        if (!deps.broadcasts) throw new HttpError(404, 'this gateway is not a coordinator');
+        auth.require(req, ['coordinator', 'technician']);
+        return json({ broadcasts: deps.broadcasts.list() });
+      },
+    },
+    {
+      method: 'GET', path: '/api/board/content', access: 'public', input: '—',
+      output: '`{content: {point, authority, source: coordinator|local, updatedAt, languages, text, referrals, services, openingHours, charging?}|null}`; 404 on a coordinator',
+      summary: 'The content the point\'s board shows now, for the resident screens.',
+      handler: () => {
+        if (!deps.boardContent) throw new HttpError(404, 'this gateway has no board');
+        return json({ content: deps.boardContent.get() });
+      },
+    },
+    {
+      method: 'POST', path: '/api/board/content', access: 'staff+technician',
+      input: 'board content as GET returns it (source is set to `local`, updatedAt defaults to now) (CSRF header)',
+      output: '`{content}`; 400 names the first bad field',
+      summary: 'Staff at the point set the board\'s content themselves (replaced by the next accepted coordinator broadcast).',
+      handler: async (req) => {
+        if (!deps.boardContent) throw new HttpError(404, 'this gateway has no board');
+        checkOrigin(req);
+        auth.require(req, staffOrTech);
+        const input = await readJson(req, ContentInput);
+        const content = validate(BoardContentSchema, { updatedAt: new Date(clock.now()).toISOString(), ...input, source: 'local' });
+        try {
+          return json({ content: deps.boardContent.set(content) });
+        } catch (err) {
+          if (err instanceof BoardContentError) throw new HttpError(400, err.message);
+          throw err;
+        }
       },
     },
   ];

@@ -89,7 +89,9 @@ export class BoardService {
 
   /** New content from the coordinator or local staff (validated here). */
   setContent(input: unknown): void {
-    this.content = parseBoardContent(input);
+    const next = parseBoardContent(input);
+    // Charging figures come live from the charging service: new text must not blank them until its next feed.
+    this.content = next.charging || !this.content.charging ? next : { ...next, charging: this.content.charging };
     this.relayout();
     void this.check();
   }
@@ -99,6 +101,11 @@ export class BoardService {
     this.content = { ...this.content, charging };
     this.version++;
     void this.check();
+  }
+
+  /** The content shown now (with the live charging figures), e.g. for the resident screens. */
+  currentContent(): BoardContent {
+    return this.content;
   }
 
   status(): BoardStatus {

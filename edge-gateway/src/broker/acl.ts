@@ -3,11 +3,13 @@
 // Everything not granted here is denied (including `$SYS/#` and bare `#`).
 import { NodeIdSchema, TOPIC_ROOT } from '../protocol/index.js';
 
-export const ROLES = ['node', 'gateway', 'coordinator'] as const;
+export const ROLES = ['node', 'gateway', 'coordinator', 'network-server'] as const;
 /**
  * - `node`: one sensor/actuator node; its username is its node id.
  * - `gateway`: the gateway's own service user (the MQTT node link; in the coordinator role, point ingest).
  * - `coordinator`: the point↔coordinator link, confined to one point's subtree.
+ * - `network-server`: a LoRaWAN network server's MQTT integration (ChirpStack v4 topics) publishing into
+ *   a coordinator's broker: its devices' events, and the downlinks queued for them.
  */
 export type Role = (typeof ROLES)[number];
 
@@ -39,6 +41,11 @@ export const ACL_RULES: readonly AclRule[] = [
   { role: 'coordinator', access: 'readwrite', topic: `${TOPIC_ROOT}/point/%p/#` },
   // On a coordinator's broker the service user ingests every point's status and answers it.
   { role: 'gateway', access: 'readwrite', topic: `${TOPIC_ROOT}/point/+/#` },
+  // LoRaWAN: the network server publishes uplink (and join/ack) events and takes the coordinator's downAcks.
+  { role: 'network-server', access: 'write', topic: 'application/+/device/+/event/+' },
+  { role: 'network-server', access: 'read', topic: 'application/+/device/+/command/down' },
+  { role: 'gateway', access: 'read', topic: 'application/+/device/+/event/up' },
+  { role: 'gateway', access: 'write', topic: 'application/+/device/+/command/down' },
 ];
 
 /** The gateway's service user. Non-node usernames start with `_`, which no node id can. */

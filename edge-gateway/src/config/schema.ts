@@ -103,6 +103,38 @@ export const ConfigSchema = z.strictObject({
       portalUrl: z.string().url().optional(),
     })
     .default({ host: '127.0.0.1', port: 8080 }),
+  /**
+   * Point role: the LoRaWAN modem (RAK3172) the relay falls back to when the IP link is down. Its keys
+   * live in the module; the network server names the device after the point id (see coordinator/lora-ingest).
+   */
+  lora: z
+    .strictObject({
+      /** Serial device of the modem (prefer /dev/serial/by-id/…). */
+      path: z.string().min(1),
+      /** EU868 data rate 0–5 (SF12–SF7); lower reaches further and costs more airtime. */
+      dataRate: z.number().int().min(0).max(5).default(3),
+      joinAttempts: z.number().int().min(1).max(20).default(3),
+      /** RUI3 allows 7–255 s between join attempts. */
+      joinIntervalS: z.number().int().min(7).max(255).default(10),
+      /** A report without the coordinator's downAck by then is sent again (its receive windows also fetch the ack). */
+      ackTimeoutS: z.number().int().min(5).max(86_400).default(900),
+    })
+    .optional(),
+  /**
+   * Coordinator role: a LoRaWAN network server whose uplink events carry the points' relayed reports
+   * (the coordinator answers with downAcks on its downlink topic). Point role: ignored.
+   */
+  networkServer: z
+    .strictObject({
+      kind: z.enum(['chirpstack', 'ttn']).default('chirpstack'),
+      /** Its MQTT broker; absent: it publishes into this coordinator's own broker. */
+      url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://').optional(),
+      username: z.string().min(1).optional(),
+      /** File holding the password (0600), not the password itself. */
+      passwordFile: z.string().min(1).optional(),
+    })
+    .refine((n) => !n.url || (n.username && n.passwordFile), 'an external network server needs username and passwordFile')
+    .optional(),
   /** Point role: where to report to. Coordinator role: ignored. */
   coordinator: z
     .strictObject({
@@ -110,6 +142,19 @@ export const ConfigSchema = z.strictObject({
       username: z.string().min(1),
       passwordFile: z.string().min(1),
       statusIntervalS: z.number().positive().max(3600).default(60),
+      /**
+       * The coordinator's board-signing public key, given at commissioning: signed board content is shown only
+       * when it verifies against this key. `publicKey` is the raw 32-byte Ed25519 key in base64url (as
+       * `loadOrCreateSigningKey` reports it), `keyId` its id (checked against the key at start), `issuer` the
+       * coordinator's id. Without it every board message is refused (`unknown-key`) and reported.
+       */
+      boardKey: z
+        .strictObject({
+          issuer: Id,
+          keyId: z.string().regex(/^[0-9a-f]{16}$/, 'key id: 16 hex digits'),
+          publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an Ed25519 public key: 32 bytes of base64url'),
+        })
+        .optional(),
     })
     .optional(),
 });

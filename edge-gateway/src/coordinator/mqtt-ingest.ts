@@ -56,7 +56,8 @@ export class MqttPointIngest {
 
   private onMessage(topic: string, payload: Buffer): void {
     const t = parsePointTopic(topic);
-    if (!t) return this.reject(topic, 'unknown topic');
+    // A shared connection (the relay ingest's subscriptions) delivers other topics too: not ours to judge.
+    if (!t) return;
     if (payload.length > (this.opts.maxPayloadBytes ?? 16 * 1024)) return this.reject(topic, `payload of ${payload.length} bytes`);
     if (t.kind === 'state') {
       const s = payload.toString('utf8');
@@ -75,6 +76,11 @@ export class MqttPointIngest {
     if (r.data.point !== t.point) return this.reject(topic, `status of '${r.data.point}' on the topic of '${t.point}'`);
     this.stats.statuses++;
     this.opts.on.status(r.data);
+  }
+
+  /** The connection, for the relay ingest to share (the broker allows one session per user); null before start(). */
+  get connection(): MqttClient | null {
+    return this.client;
   }
 
   /** Publishes on the coordinator's broker with the ingest's connection (e.g. a command to a point). */

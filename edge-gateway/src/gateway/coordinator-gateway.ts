@@ -17,6 +17,8 @@ import { Store, HOUR_MS, DAY_MS } from '../store/index.js';
 import { createApi } from '../api/index.js';
 import { PointCommandSchema, pointTopics } from '../protocol/index.js';
 import type { GatewayDeps, RunningGateway } from './point-gateway.js';
+import { startRelayIngest } from '../coordinator/relay-wiring.js';
+import { startBroadcasts } from '../coordinator/broadcast-wiring.js';
 
 /** A point is silent after this many of its status intervals without a status. */
 const SILENT_AFTER_MS = 3 * 60_000;
@@ -65,7 +67,21 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
       log: log.child('store'),
     });
     life.adopt({ name: 'store', stop: () => store.close() });
+    // Residents' reports relayed by the points: over the point ingest's connection, and from a LoRaWAN network server.
+    await startRelayIngest({ config, db: store.db, client: ingest.connection, clock, log: log.child('relay'), life });
+    // Signed board content for the points (POST /api/broadcasts) and their answers.
+    const broadcasts = await startBroadcasts({
+      issuer: config.id,
+      dataDir: config.dataDir,
+      client: ingest.connection,
+      publish: (topic, payload) => ingest.publish(topic, payload),
+      knownPoints: () => book.list(clock.now()).map((p) => p.point),
+      clock,
+      log: log.child('broadcasts'),
+      life,
+    });
     const api = createApi({
+      broadcasts,
       db: store.db,
       clock,
       log: log.child('api'),

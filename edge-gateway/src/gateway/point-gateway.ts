@@ -30,6 +30,10 @@ import type { CommandBody, DownlinkMessage, NodeKind } from '../protocol/index.j
 import { ChargingService, SqliteChargingPersistence, chargingRoutes, registryPowerInputs } from '../charging/index.js';
 import { loadPowerConfig, toPowerSystem } from '../../../hardware/src/power-config.js';
 import { createApi } from '../api/index.js';
+import { CurrentBoardContent } from '../board/current-content.js';
+import { createBoardInbox } from '../relay/board-inbox.js';
+import { PointRelay } from '../relay/point-relay.js';
+import { createPointLora } from '../relay/point-lora.js';
 
 export interface RunningGateway {
   readonly httpUrl: string;
@@ -131,10 +135,21 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       charging = svc;
     }
 
-    // Coordinator uplink over IP (the LoRa relay joins later).
+    // Coordinator uplink over IP; the relay carries residents' reports over it (its IpPath shares the connection).
     const point = { id: config.id, name: config.name };
+    let pointRelay: PointRelay | null = null;
+    // The board's content: signed broadcasts from the coordinator and local staff; the panel attaches below.
+    const boardContent = new CurrentBoardContent();
     if (config.coordinator) {
       const c = config.coordinator;
+      const boardInbox = await createBoardInbox({
+        point: config.id,
+        dataDir: config.dataDir,
+        boardKey: c.boardKey,
+        clock,
+        apply: (content) => void boardContent.set(content),
+        log: log.child('board:inbox'),
+      });
       const uplink = new MqttUplink({
         url: c.url,
         username: c.username,
@@ -150,6 +165,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
             : undefined;
           return buildPointStatus(point, registry, clock.now(), seq, stats);
         },
+        onBoard: (payload) => boardInbox.handle(payload),
         onCommand: (cmd) => {
           log.info('coordinator command', { id: cmd.id, op: cmd.op });
           ingest.recordEvent({ ts: clock.now(), level: 'info', source: 'gw:uplink', kind: 'coordinator-command', data: cmd });
@@ -162,6 +178,9 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
         },
       });
       await life.start({ name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() });
+      // Started after the API: a delivery acknowledged at start-up confirms a report at once.
+      const lora = config.lora ? createPointLora(config.lora, { clock, log: log.child('lora') }) : undefined;
+      pointRelay = new PointRelay({ db: store.db, pointId: config.id, clock, log: log.child('relay'), client: uplink.connection, ...(lora ? { lora } : {}), confirmed: (id) => void api.reports.markConfirmed(id) });
     }
 
     // The e-ink board (a PNG panel in simulation). Its renderer loads on first use.
@@ -188,6 +207,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
         log.error('board disabled: it could not be set up', { error: errorMessage(err) });
       }
     }
+    if (board) boardContent.attach(board);
     if (board) await life.start({ name: 'board', start: () => board.start(), stop: () => board.stop() });
     if (board && charging) {
       // The board shows free ports and the queue; it redraws only when that changes the frame.
@@ -206,11 +226,14 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       db: store.db,
       clock,
       log: log.child('api'),
-      sink: null,
+      sink: pointRelay?.sink ?? null,
       personalRetentionDays: config.privacy.personalRetentionDays,
+      boardContent,
       ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
     });
     await life.start({ name: 'api', start: () => api.start(), stop: () => api.stop() });
+    const relay = pointRelay;
+    if (relay) await life.start({ name: 'relay', start: () => relay.start(), stop: () => relay.stop() });
 
     // HTTP API and screens.
     const boardImage = join(boardDir, 'latest.png');

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../log/logger.js';
 import { PointCommandSchema, PointStatusSchema, pointTopics, type PointCommand, type PointStatus } from '../protocol/index.js';
+import type { BoardResult } from '../coordinator/signing/index.js';
 
 export interface MqttUplinkOptions {
   url: string;
@@ -21,6 +22,8 @@ export interface MqttUplinkOptions {
   status: (seq: number) => PointStatus;
   /** A validated command from the coordinator. */
   onCommand?: (cmd: PointCommand) => void;
+  /** Signed board content from the coordinator (board-inbox.ts); its result is published on `boardResult`. */
+  onBoard?: (payload: Buffer) => Promise<BoardResult>;
 }
 
 export class MqttUplink {
@@ -37,6 +40,11 @@ export class MqttUplink {
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** The connection, for the relay's IpPath to share (the broker allows one session per user); null before start(). */
+  get connection(): MqttClient | null {
+    return this.client;
   }
 
   start(): void {
@@ -57,13 +65,16 @@ export class MqttUplink {
       will: { topic: state, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     const commandTopic = pointTopics.command(o.pointId);
+    const boardTopic = pointTopics.board(o.pointId);
     this.client.on('connect', () => {
       o.log.info('connected to the coordinator', { url: o.url });
       this.client?.publish(state, 'online', { qos: 1, retain: true });
       if (o.onCommand) this.client?.subscribe(commandTopic, { qos: 1 });
+      if (o.onBoard) this.client?.subscribe(boardTopic, { qos: 1 });
       this.publish();
     });
     this.client.on('message', (topic, payload) => {
+      if (topic === boardTopic && o.onBoard) return this.onBoard(o.onBoard, payload);
       if (topic !== commandTopic || !o.onCommand) return;
       let value: unknown;
       try {
@@ -82,6 +93,12 @@ export class MqttUplink {
     this.client.on('error', (err) => o.log.warn('coordinator link error', { error: errorMessage(err) }));
     this.client.on('close', () => o.log.debug('coordinator link closed'));
     this.cancel = o.clock.setInterval(() => this.publish(), o.intervalMs);
+  }
+
+  private onBoard(handle: (payload: Buffer) => Promise<BoardResult>, payload: Buffer): void {
+    handle(payload)
+      .then((result) => this.client?.publishAsync(pointTopics.boardResult(this.opts.pointId), JSON.stringify(result), { qos: 1 }))
+      .catch((err: unknown) => this.opts.log.warn('board result not delivered', { error: errorMessage(err) }));
   }
 
   /** Sends the current status now (also used when something important changes). */

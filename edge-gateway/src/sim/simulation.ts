@@ -5,6 +5,9 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { NodeIdSchema } from '../protocol/index.js';
+import { missingFirmwareBundles } from './firmware/bundles.js';
+import { FirmwareSimNode } from './firmware/firmware-node.js';
+import type { FirmwareLinkOptions } from './firmware/firmware-node.js';
 import type { AppTuning } from './nodes/factory.js';
 import { createSimNode } from './nodes/factory.js';
 import type { SimNodeKind } from './nodes/app.js';
@@ -25,6 +28,8 @@ export interface SimNodeSpec {
   transport: TransportLink;
   tuning?: AppTuning;
   boot?: number;
+  /** Real firmware bundle under the Espruino host emulation, or the TypeScript stand-in. Default: SimulationOptions.firmware. */
+  impl?: 'firmware' | 'standin';
 }
 
 /** Default set for `npm start`: fuel and battery over serial, visitors and charger over MQTT. */
@@ -51,6 +56,12 @@ export interface SimulationOptions {
    * Protocol tuning shared by all nodes. retryWallMs defaults to 1000 here: with an accelerated clock,
    * 5 simulated seconds can pass before an ack has had the real milliseconds it needs to arrive.
    */
+  /**
+   * Run the real firmware (firmware/dist/<kind>.js) for nodes without their own `impl`. A node whose
+   * bundle is missing falls back to the stand-in, with a warning. Stand-in tuning/protocol options do
+   * not apply to firmware nodes (their calibration and timing are the firmware's).
+   */
+  firmware?: boolean | { dist?: string };
   protocol?: Pick<ProtocolNodeOptions, 'heartbeatMs' | 'retryMs' | 'maxRetryMs' | 'retryWallMs' | 'retryBurst' | 'ringSize' | 'rebootGraceMs'>;
   log?: Logger;
 }
@@ -66,6 +77,8 @@ export interface Simulation {
   readonly world: World;
   /** Nodes by id (filled by start()). */
   readonly nodes: ReadonlyMap<string, ProtocolNode>;
+  /** Nodes running the real firmware, by id (filled by start()). */
+  readonly firmwareNodes: ReadonlyMap<string, FirmwareSimNode>;
   /** Starts world and nodes; resolves with the gateway-side serial paths. */
   start(): Promise<SimSerialPort[]>;
   stop(): Promise<void>;
@@ -100,6 +113,8 @@ export function createSimulation(opts: SimulationOptions): Simulation {
   const log = opts.log ?? silentLogger;
   const world = new World(opts.clock, { seed: opts.seed ?? 1, scenario: opts.scenario, log: log.child('world') });
   const nodes = new Map<string, ProtocolNode>();
+  const firmwareNodes = new Map<string, FirmwareSimNode>();
+  const firmwareDist = typeof opts.firmware === 'object' ? opts.firmware.dist : undefined;
   const ptys: PtyPair[] = [];
   const ports: SimSerialPort[] = [];
   let started = false;
@@ -109,18 +124,47 @@ export function createSimulation(opts: SimulationOptions): Simulation {
       const mqtt = opts.mqtt!;
       return new MqttNodeTransport({ url: mqtt.url, nodeId: spec.id, password: mqtt.credentials[spec.id]!, backoff: mqtt.backoff, log: nodeLog.child('mqtt') });
     }
+    const nodePath = await serialPair(spec);
+    return new SerialNodeTransport({ path: nodePath, bootNoise: opts.serial?.bootNoise ?? true, log: nodeLog.child('serial') });
+  }
+
+  /** Makes the node's pty pair; returns the node end. */
+  async function serialPair(spec: SimNodeSpec): Promise<string> {
     const dir = opts.serial?.dir;
     const pair = await createPtyPair(dir ? { gatewayPath: join(dir, `${spec.id}.tty`), nodePath: join(dir, `${spec.id}.node.tty`) } : {});
     ptys.push(pair);
     ports.push({ node: spec.id, kind: spec.kind, path: pair.gatewayPath });
-    return new SerialNodeTransport({ path: pair.nodePath, bootNoise: opts.serial?.bootNoise ?? true, log: nodeLog.child('serial') });
+    return pair.nodePath;
+  }
+
+  function wantsFirmware(spec: SimNodeSpec): boolean {
+    const impl = spec.impl ?? (opts.firmware ? 'firmware' : 'standin');
+    if (impl !== 'firmware') return false;
+    if (missingFirmwareBundles([spec.kind], firmwareDist).length === 0) return true;
+    log.warn(`no firmware bundle for '${spec.kind}' (npm run build -w firmware): node '${spec.id}' runs the stand-in`, { node: spec.id });
+    return false;
+  }
+
+  async function firmwareNodeFor(spec: SimNodeSpec, nodeLog: Logger): Promise<FirmwareSimNode> {
+    let link: FirmwareLinkOptions;
+    if (spec.transport === 'mqtt') {
+      const mqtt = opts.mqtt!;
+      const url = new URL(mqtt.url);
+      link = { kind: 'mqtt', host: url.hostname, port: Number(url.port || 1883), username: spec.id, password: mqtt.credentials[spec.id]! };
+    } else {
+      link = { kind: 'serial', path: await serialPair(spec) };
+    }
+    return new FirmwareSimNode({ id: spec.id, kind: spec.kind, world, clock: opts.clock, link, dist: firmwareDist, boot: spec.boot, seed: (opts.seed ?? 1) + firmwareNodes.size, log: nodeLog });
   }
 
   async function stop(): Promise<void> {
     started = false;
     const all = [...nodes.values()];
     nodes.clear();
-    await Promise.allSettled(all.map((n) => n.stop()));
+    const fw = [...firmwareNodes.values()];
+    firmwareNodes.clear();
+    await Promise.allSettled([...all, ...fw].map((n) => n.stop()));
+    for (const n of fw) log.info('firmware node stopped', { node: n.id, errors: n.errors.length, reboots: n.host.reboots.length });
     for (const n of all) log.info('node stopped', { node: n.id, unacked: n.unacked, ...n.stats });
     await Promise.allSettled(ptys.splice(0).map((p) => p.close()));
     ports.length = 0;
@@ -130,6 +174,7 @@ export function createSimulation(opts: SimulationOptions): Simulation {
   return {
     world,
     nodes,
+    firmwareNodes,
     async start() {
       if (started) return [...ports];
       started = true;
@@ -137,6 +182,13 @@ export function createSimulation(opts: SimulationOptions): Simulation {
       try {
         for (const spec of specs) {
           const nodeLog = log.child(spec.id);
+          if (wantsFirmware(spec)) {
+            const fwNode = await firmwareNodeFor(spec, nodeLog);
+            firmwareNodes.set(spec.id, fwNode);
+            await fwNode.start();
+            log.info('node started', { node: spec.id, kind: spec.kind, link: spec.transport, firmware: fwNode.firmware ?? 'unknown' });
+            continue;
+          }
           const transport = await transportFor(spec, nodeLog);
           const node = createSimNode({ id: spec.id, kind: spec.kind, world, clock: opts.clock, transport, log: nodeLog, tuning: spec.tuning, boot: spec.boot, retryWallMs: 1000, ...opts.protocol });
           nodes.set(spec.id, node);

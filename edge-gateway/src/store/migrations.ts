@@ -8,6 +8,7 @@ import { AUTH_MIGRATION } from '../api/auth/store.js';
 import { REPORTS_MIGRATION } from '../api/reports/store.js';
 import { relayOutboxMigration } from '../relay/outbox.js';
 import { messageInboxMigration } from '../coordinator/message-inbox.js';
+import { relayReportRefMigration } from '../relay/report-sink.js';
 
 export interface Migration {
   version: number;
@@ -103,6 +104,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   { ...REPORTS_MIGRATION, version: 5 },
   { ...relayOutboxMigration, version: 6 },
   { ...messageInboxMigration, version: 7 },
+  { ...relayReportRefMigration, version: 8 },
 ];
 
 /** Applies every migration newer than the database, in order; returns the resulting version. */

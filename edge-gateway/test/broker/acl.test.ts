@@ -6,6 +6,7 @@ import { mosquittoAclFile } from '../../src/broker/mosquitto-config.js';
 const fuel: Principal = { username: 'fuel-1', role: 'node' };
 const gateway: Principal = { username: '_gateway', role: 'gateway' };
 const coord: Principal = { username: '_point-p1', role: 'coordinator', point: 'p1' };
+const ns: Principal = { username: '_network-server', role: 'network-server' };
 
 describe('topic matching', () => {
   it('matches + and # like MQTT', () => {
@@ -68,6 +69,21 @@ describe('ACL table', () => {
     expect(mayPublish({ ...coord, point: undefined }, 'noodsteun/point//x')).toBe(false);
   });
 
+  it('a network server publishes its devices’ events and takes their downlinks; the coordinator reads the uplinks and answers', () => {
+    expect(principalProblem(ns)).toBeNull();
+    expect(mayPublish(ns, 'application/app-1/device/ac1f09fffe0a1b2c/event/up')).toBe(true);
+    expect(mayPublish(ns, 'application/app-1/device/ac1f09fffe0a1b2c/event/join')).toBe(true);
+    expect(maySubscribe(ns, 'application/app-1/device/+/command/down')).toBe(true);
+    expect(mayPublish(ns, 'application/app-1/device/ac1f09fffe0a1b2c/command/down')).toBe(false);
+    expect(mayPublish(ns, 'noodsteun/point/p1/msg')).toBe(false);
+    expect(maySubscribe(ns, 'application/#')).toBe(false);
+    expect(maySubscribe(gateway, 'application/+/device/+/event/up')).toBe(true);
+    expect(mayPublish(gateway, 'application/app-1/device/ac1f09fffe0a1b2c/command/down')).toBe(true);
+    expect(mayPublish(gateway, 'application/app-1/device/ac1f09fffe0a1b2c/event/up')).toBe(false);
+    // A point's coordinator user cannot pose as the network server.
+    expect(mayPublish(coord, 'application/app-1/device/ac1f09fffe0a1b2c/event/up')).toBe(false);
+  });
+
   it('rejects usernames that could collide or break topics and config files', () => {
     expect(principalProblem(fuel)).toBeNull();
     expect(principalProblem(gateway)).toBeNull();
@@ -88,10 +104,18 @@ describe('ACL table', () => {
     const blocks = text.split(/\n(?=user )/).slice(1);
     expect(blocks.map((b) => b.trim().split('\n'))).toEqual([
       ['user fuel-1', 'topic write noodsteun/node/fuel-1/up', 'topic write noodsteun/node/fuel-1/state', 'topic read noodsteun/node/fuel-1/down'],
-      ['user _gateway', 'topic write noodsteun/node/+/down', 'topic read noodsteun/node/+/up', 'topic read noodsteun/node/+/state', 'topic readwrite noodsteun/point/+/#'],
+      [
+        'user _gateway',
+        'topic write noodsteun/node/+/down',
+        'topic read noodsteun/node/+/up',
+        'topic read noodsteun/node/+/state',
+        'topic readwrite noodsteun/point/+/#',
+        'topic read application/+/device/+/event/up',
+        'topic write application/+/device/+/command/down',
+      ],
       ['user _point-p1', 'topic readwrite noodsteun/point/p1/#'],
     ]);
     expect(text).not.toMatch(/^pattern /m);
-    expect(text.split('\n').filter((l) => l.startsWith('topic')).length).toBe(8);
+    expect(text.split('\n').filter((l) => l.startsWith('topic')).length).toBe(10);
   });
 });

@@ -101,7 +101,7 @@ describe('TS013 codec file', () => {
   });
 
   it('decodes an uplink as delivered by The Things Stack (frm_payload base64 + f_port)', () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../../../shared/fixtures/lorawan/ttn-v3-uplink-data-formats.json', import.meta.url), 'utf8')) as {
+    const fixture = JSON.parse(readFileSync(new URL('../coordinator/fixtures/lorawan/ttn-v3-uplink-data-formats.json', import.meta.url), 'utf8')) as {
       uplink_message: { frm_payload: string; f_port?: number };
     };
     // The fixture's own payload is another application's (a temperature sensor): ours must refuse it.

@@ -14,7 +14,8 @@ export const SIM_FIRMWARE = 'sim-0.1';
 export interface SimNode {
   readonly id: string;
   readonly kind: SimNodeKind;
-  readonly transport: NodeTransport;
+  /** Only the link state: a node running real firmware frames and connects by itself. */
+  readonly transport: Pick<NodeTransport, 'link' | 'up'>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

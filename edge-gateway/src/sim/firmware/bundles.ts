@@ -1,0 +1,36 @@
+// Where the simulator finds the built firmware (firmware/dist/<node>.js, made by `npm run build`)
+// and what version string a bundle reports in its heartbeats.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST } from '../../../../firmware/tools/paths.js';
+import type { SimNodeKind } from '../nodes/app.js';
+
+export const FIRMWARE_DIST = DIST;
+
+export class FirmwareBundleError extends Error {
+  override name = 'FirmwareBundleError';
+}
+
+export function firmwareBundlePath(kind: SimNodeKind, dist: string = FIRMWARE_DIST): string {
+  return join(dist, `${kind}.js`);
+}
+
+/** Kinds whose bundle is missing from `dist` (empty: all present). */
+export function missingFirmwareBundles(kinds: readonly SimNodeKind[], dist: string = FIRMWARE_DIST): SimNodeKind[] {
+  return [...new Set(kinds)].filter((k) => !existsSync(firmwareBundlePath(k, dist)));
+}
+
+export function readFirmwareBundle(kind: SimNodeKind, dist: string = FIRMWARE_DIST): string {
+  const path = firmwareBundlePath(kind, dist);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FirmwareBundleError(`no firmware bundle for '${kind}' at ${path} (npm run build -w firmware)`, { cause: err });
+  }
+}
+
+/** The `"<version>+<hash>"` the generated entry passes to start(): what the node's heartbeats carry. */
+export function bundleVersion(code: string): string | null {
+  const m = /\.start\([\s\S]*,\s*"([^"]+)"\)\s*;?\s*$/.exec(code.trimEnd());
+  return m?.[1] ?? null;
+}

@@ -1,0 +1,243 @@
+// A coordinator and a point, both real gateways in this process with their embedded brokers: a
+// resident's emergency report posted at the point travels through the point's relay (durable outbox,
+// IP path over the uplink's connection) into the coordinator's inbox, and the coordinator's ack comes
+// back as `confirmed` on the resident's receipt.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { CredentialStore, coordinatorUsername } from '../../src/broker/index.js';
+import { writeFileAtomic } from '../../src/broker/atomic-file.js';
+import { parseConfig } from '../../src/config/load.js';
+import { SystemClock } from '../../src/core/clock.js';
+import { createLogger, type LogRecord } from '../../src/log/logger.js';
+import { MessageInbox } from '../../src/coordinator/message-inbox.js';
+import { startCoordinatorGateway } from '../../src/gateway/coordinator-gateway.js';
+import { startPointGateway, type RunningGateway } from '../../src/gateway/point-gateway.js';
+import { startLoraSimulation, type LoraSim } from '../../src/sim/lora/index.js';
+import { skipWithout } from '../support/externals.js';
+import { freePort } from '../../src/sim/site.js';
+
+const running: RunningGateway[] = [];
+const dirs: string[] = [];
+const sims: LoraSim[] = [];
+afterEach(async () => {
+  for (const g of running.splice(0).reverse()) await g.stop();
+  for (const s of sims.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Receipt {
+  id: string;
+  receipt: string;
+  status: 'submitted' | 'sent' | 'confirmed';
+  confirmedAt: number | null;
+}
+
+async function startPair(records: LogRecord[]) {
+  const coordDir = mkdtempSync(join(tmpdir(), 'ns-coord-'));
+  const pointDir = mkdtempSync(join(tmpdir(), 'ns-point-'));
+  dirs.push(coordDir, pointDir);
+  const log = createLogger('test', { level: 'info', sink: (r) => records.push(r) });
+  const clock = new SystemClock(1);
+  const creds = await CredentialStore.open(coordDir);
+  const secret = await creds.issue({ username: coordinatorUsername('p1'), role: 'coordinator', point: 'p1' });
+  await writeFileAtomic(join(pointDir, 'coordinator.password'), secret + '\n', 0o600);
+  const coordinator = await startCoordinatorGateway(
+    parseConfig({ role: 'coordinator', id: 'regio', name: 'Regio', dataDir: coordDir, mqtt: { mode: 'embedded', port: 0 }, http: { port: 0 } }),
+    { clock, log: log.child('coord') },
+  );
+  running.push(coordinator);
+  const point = await startPointGateway(
+    parseConfig({
+      role: 'point',
+      id: 'p1',
+      name: 'Punt 1',
+      dataDir: pointDir,
+      board: { enabled: false },
+      mqtt: { mode: 'embedded', port: 0 },
+      http: { port: 0 },
+      coordinator: { url: coordinator.mqttUrl!, username: coordinatorUsername('p1'), passwordFile: join(pointDir, 'coordinator.password') },
+    }),
+    { clock, log: log.child('point') },
+  );
+  running.push(point);
+  return { coordinator, point, coordDb: join(coordDir, 'coordinator.db'), pointDb: join(pointDir, 'gateway.db') };
+}
+
+/** Stops the gateways: their stores hold their databases locked while running. */
+async function stopGateways(): Promise<void> {
+  for (const g of running.splice(0).reverse()) await g.stop();
+}
+
+/** What the coordinator's inbox holds, read from its database once it has stopped. */
+function inboxOf(dbFile: string) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return new MessageInbox(db).messages('p1');
+  } finally {
+    db.close();
+  }
+}
+
+describe('relay wiring: point → coordinator over IP', () => {
+  it('carries a resident’s emergency report to the coordinator’s inbox and shows it confirmed on the receipt', async () => {
+    const records: LogRecord[] = [];
+    const { point, coordDb, pointDb } = await startPair(records);
+
+    const res = await fetch(`${point.httpUrl}/api/reports/emergency`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ what: 'trapped', where: 'Dorpsstraat 12, achterom', details: 'oudere man op zolder', people: 2 }),
+    });
+    expect(res.status).toBe(201);
+    const submitted = ((await res.json()) as { data: Receipt }).data;
+
+    const receiptOf = async () =>
+      ((await (await fetch(`${point.httpUrl}/api/reports/receipt?r=${encodeURIComponent(submitted.receipt)}`)).json()) as { data: Receipt }).data;
+    const confirmed = await until('the receipt to show the coordinator’s confirmation', async () => {
+      const r = await receiptOf();
+      return r.status === 'confirmed' ? r : null;
+    });
+    expect(confirmed.id).toBe(submitted.id);
+    expect(confirmed.confirmedAt).toEqual(expect.any(Number));
+
+    await stopGateways();
+    const inbox = inboxOf(coordDb);
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({
+      point: 'p1',
+      kind: 'emergency',
+      path: 'ip',
+      body: { type: 'trapped', severity: 'high', people: 2, note: 'Dorpsstraat 12, achterom — oudere man op zolder' },
+    });
+
+    // Delivered: the outbox and the report ↔ row mapping are empty again.
+    const db = new Database(pointDb, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM relay_outbox').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM relay_report_ref').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+    expect(records.some((r) => r.msg === 'relayed report received' && r.kind === 'emergency')).toBe(true);
+  }, 60_000);
+
+  it('confirms each of several reports once, whatever their kind', async () => {
+    const records: LogRecord[] = [];
+    const { point, coordDb } = await startPair(records);
+    const post = async (kind: string, body: unknown) => {
+      const res = await fetch(`${point.httpUrl}/api/reports/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { data: Receipt }).data.receipt;
+    };
+    const receipts = [
+      await post('need', { category: 'medicine', people: 3 }),
+      await post('safe', { name: 'Fam. de Vries', consent: true }),
+      await post('emergency', { what: 'water', where: 'Kade 4', people: null }),
+    ];
+    for (const r of receipts) {
+      await until(`receipt ${r} confirmed`, async () => {
+        const got = ((await (await fetch(`${point.httpUrl}/api/reports/receipt?r=${encodeURIComponent(r)}`)).json()) as { data: Receipt }).data;
+        return got.status === 'confirmed';
+      });
+    }
+    await stopGateways();
+    const inbox = inboxOf(coordDb);
+    expect(inbox.map((m) => m.kind).sort()).toEqual(['emergency', 'needs', 'safe']);
+    expect(inbox.find((m) => m.kind === 'needs')?.body).toMatchObject({ needs: [{ category: 'medication', severity: 'medium', people: 3 }] });
+    expect(inbox.find((m) => m.kind === 'safe')?.body).toMatchObject({ name: 'Fam. de Vries' });
+    expect(inbox.find((m) => m.kind === 'emergency')?.body).toMatchObject({ type: 'flooding', people: null, note: 'Kade 4' });
+  }, 60_000);
+});
+
+const noSocat = skipWithout('socat', 'relay wiring over the simulated LoRa module');
+
+describe.skipIf(noSocat)('relay wiring: point → coordinator over LoRa when IP is down', () => {
+  it('carries the report through the simulated RAK3172 and network server, and the downAck confirms it', async () => {
+    const records: LogRecord[] = [];
+    const coordDir = mkdtempSync(join(tmpdir(), 'ns-coord-'));
+    const pointDir = mkdtempSync(join(tmpdir(), 'ns-point-'));
+    dirs.push(coordDir, pointDir);
+    const log = createLogger('test', { level: 'info', sink: (r) => records.push(r) });
+    const clock = new SystemClock(1);
+    const creds = await CredentialStore.open(coordDir);
+    const secret = await creds.issue({ username: coordinatorUsername('p1'), role: 'coordinator', point: 'p1' });
+    await writeFileAtomic(join(pointDir, 'coordinator.password'), secret + '\n', 0o600);
+    const nsSecret = await creds.issue({ username: '_network-server', role: 'network-server' });
+
+    const coordinator = await startCoordinatorGateway(
+      parseConfig({
+        role: 'coordinator',
+        id: 'regio',
+        name: 'Regio',
+        dataDir: coordDir,
+        mqtt: { mode: 'embedded', port: 0 },
+        http: { port: 0 },
+        networkServer: { kind: 'chirpstack' },
+      }),
+      { clock, log: log.child('coord') },
+    );
+    running.push(coordinator);
+    // The network server publishes into the coordinator's broker with its own user.
+    const sim = await startLoraSimulation({
+      device: { devEui: 'ac1f09fffe0a1b2c', joinEui: '0000000000000001', appKey: '8d7f3b2a1c0e4f5a6b7c8d9e0f1a2b3c', name: 'p1' },
+      applicationId: 'app-test',
+      mqtt: { url: coordinator.mqttUrl!, username: '_network-server', password: nsSecret },
+      clock,
+      log: log.child('sim'),
+      module: { seed: 3 },
+    });
+    sims.push(sim);
+    // The IP link is down: nothing listens where the point looks for the coordinator's broker.
+    const deadUrl = `mqtt://127.0.0.1:${await freePort()}`;
+    const point = await startPointGateway(
+      parseConfig({
+        role: 'point',
+        id: 'p1',
+        name: 'Punt 1',
+        dataDir: pointDir,
+        board: { enabled: false },
+        mqtt: { mode: 'embedded', port: 0 },
+        http: { port: 0 },
+        coordinator: { url: deadUrl, username: coordinatorUsername('p1'), passwordFile: join(pointDir, 'coordinator.password') },
+        lora: { path: sim.gatewayPath, dataRate: 5, joinIntervalS: 7, ackTimeoutS: 8 },
+      }),
+      { clock, log: log.child('point') },
+    );
+    running.push(point);
+
+    const res = await fetch(`${point.httpUrl}/api/reports/emergency`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ what: 'fire', where: 'Molenweg 3', details: 'schuur brandt', people: 1 }),
+    });
+    expect(res.status).toBe(201);
+    const { receipt } = ((await res.json()) as { data: Receipt }).data;
+    const confirmed = await until(
+      'the LoRa downAck to confirm the receipt',
+      async () => {
+        const r = ((await (await fetch(`${point.httpUrl}/api/reports/receipt?r=${encodeURIComponent(receipt)}`)).json()) as { data: Receipt }).data;
+        return r.status === 'confirmed' ? r : null;
+      },
+      90_000,
+    );
+    expect(confirmed.confirmedAt).toEqual(expect.any(Number));
+
+    await stopGateways();
+    const inbox = inboxOf(join(coordDir, 'coordinator.db'));
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ point: 'p1', kind: 'emergency', path: 'chirpstack', body: { type: 'fire', people: 1, note: 'Molenweg 3 — schuur brandt' } });
+  }, 120_000);
+});
