@@ -28,4 +28,6 @@ export const repoPaths = {
   kioskDist: join(REPO_ROOT, 'kiosk-ui', 'dist'),
   fallbackCss: join(REPO_ROOT, 'kiosk-ui', 'src', 'shared', 'fallback.css'),
   powerBudgetExample: join(REPO_ROOT, 'hardware', 'power-budget.example.json'),
+  firmwareDist: join(REPO_ROOT, 'firmware', 'dist'),
+  pinsDir: join(REPO_ROOT, 'hardware', 'pins'),
 };

@@ -92,7 +92,7 @@ export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPor
   if (missing.length > 0) process.stderr.write(`noodsteun: no firmware bundle for ${missing.join(', ')}: those nodes run the stand-ins (npm run build -w firmware)\n`);
   // The charger firmware switches the ports its pin map wires; the point and the world get that many.
   const firmwareCharger = firmware && !missing.includes('charger');
-  const chargerPorts = firmwareCharger ? Object.keys(loadPinMap('charger').pins).filter((k) => /^port\d+$/.test(k)).length : 8;
+  const chargerPorts = firmwareCharger ? Object.keys(loadPinMap('charger', repoPaths.pinsDir).pins).filter((k) => /^port\d+$/.test(k)).length : 8;
 
   const [coordMqtt, coordHttp, pointMqtt, pointHttp] = [await freePort(), await portOrFree(8081), await freePort(), await portOrFree(opts.pointHttpPort)];
 

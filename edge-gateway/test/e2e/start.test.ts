@@ -1,13 +1,14 @@
 // `noodsteun start` as a user runs it: the whole simulated point with its coordinator, as child
 // processes, answering on the printed URL, with telemetry flowing from serial and MQTT nodes into the
 // point and its status reaching the coordinator; Ctrl-C stops everything within a few seconds.
-import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { skipWithout } from '../support/externals.js';
+import { ensureBundles } from '../../../firmware/test/helpers/bundles.js';
 
 const BIN = fileURLToPath(new URL('../../bin/noodsteun.js', import.meta.url));
 const noSocat = skipWithout('socat', 'npm start end-to-end (serial nodes)');
@@ -38,6 +39,13 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 }
 
 describe.skipIf(noSocat)('noodsteun start', () => {
+  // As `npm start` does: build the service bundle and the firmware, so the services run from the bundle
+  // and the simulator runs the real node firmware.
+  beforeAll(async () => {
+    execFileSync('npm', ['run', '--silent', 'build', '-w', 'edge-gateway'], { stdio: 'ignore', timeout: 120_000 });
+    await ensureBundles(); // shares the firmware tests' build lock
+  }, 150_000);
+
   it('runs the simulated point and coordinator, serves the UI, and stops cleanly on SIGINT', async () => {
     const data = mkdtempSync(join(tmpdir(), 'ns-start-'));
     const proc = spawn(process.execPath, [BIN, 'start', '--speed', '30', '--port', '0', '--data', data], {
@@ -55,13 +63,15 @@ describe.skipIf(noSocat)('noodsteun start', () => {
       expect((await fetch(pointUrl)).status).toBe(200);
 
       // Telemetry from both serial (fuel, battery) and MQTT (visitors, charger) nodes reaches the point.
-      type Status = { nodes: { id: string; online: boolean }[]; readings: Record<string, unknown> };
+      type Status = { nodes: { id: string; online: boolean; fw: string | null }[]; readings: Record<string, unknown> };
       const status = await until('readings from every node', async () => {
         const s = await getJson<Status>(`${pointUrl}/api/status`);
         const r = s.readings;
         return r.fuel && r.battery && r.visitors && r.charger && s.nodes.filter((n) => n.online).length === 4 ? s : null;
       });
       expect(status.nodes.map((n) => n.id).sort()).toEqual(['battery-1', 'charger-1', 'fuel-1', 'visitors-1']);
+      // Every node is the real firmware bundle (its version string), not a stand-in (`sim-…`).
+      for (const n of status.nodes) expect(n.fw).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{8}$/);
 
       // The board is drawn (simulated panel) and served to the screens.
       const board = await until('the board image', async () => {

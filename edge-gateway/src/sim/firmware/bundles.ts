@@ -2,10 +2,11 @@
 // and what version string a bundle reports in its heartbeats.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST } from '../../../../firmware/tools/paths.js';
+import { repoPaths } from '../../paths.js';
 import type { SimNodeKind } from '../nodes/app.js';
 
-export const FIRMWARE_DIST = DIST;
+/** From the repository root, so the bundled simulator (edge-gateway/dist) finds it too. */
+export const FIRMWARE_DIST = repoPaths.firmwareDist;
 
 export class FirmwareBundleError extends Error {
   override name = 'FirmwareBundleError';

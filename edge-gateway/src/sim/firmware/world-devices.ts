@@ -1,6 +1,7 @@
 // The simulated world on the emulated board's pins and buses: each node kind gets the chips and
 // signals its firmware expects, fed from the world's hardware interfaces (sim/world/sensors.ts), and
 // the calibration a technician would enter at commissioning, so the firmware's figures match the world.
+import { repoPaths } from '../../paths.js';
 import { loadPinMap } from '../../../../hardware/src/pins.js';
 import { FakeINA226 } from '../../../../firmware/host/devices/ina226.js';
 import { FakeINA3221 } from '../../../../firmware/host/devices/ina3221.js';
@@ -20,7 +21,7 @@ export interface BoardWiring {
 }
 
 function gpio(kind: SimNodeKind, name: string): number {
-  const pin = loadPinMap(kind).pins[name];
+  const pin = loadPinMap(kind, repoPaths.pinsDir).pins[name];
   if (pin === undefined) throw new Error(`hardware/pins/${kind}.json has no pin '${name}'`);
   return pin.gpio;
 }
@@ -95,7 +96,7 @@ function wireBattery(host: EspruinoHost, world: World, clock: Clock): BoardWirin
 function wireCharger(host: EspruinoHost, world: World, clock: Clock): BoardWiring {
   const hw = world.hw.charger;
   const gpios: number[] = [];
-  const pins = loadPinMap('charger').pins;
+  const pins = loadPinMap('charger', repoPaths.pinsDir).pins;
   for (let i = 0; pins[`port${i}`] !== undefined; i++) gpios.push(pins[`port${i}`]!.gpio);
   const chips = Math.ceil(gpios.length / 3);
   const addrs: number[] = [];
