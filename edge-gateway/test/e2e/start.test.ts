@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { skipWithout } from '../support/externals.js';
 import { ensureBundles } from '../../../firmware/test/helpers/bundles.js';
+import { until } from '../support/until.js';
 
 const BIN = fileURLToPath(new URL('../../bin/noodsteun.js', import.meta.url));
 const noSocat = skipWithout('socat', 'npm start end-to-end (serial nodes)');
@@ -21,21 +22,6 @@ async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
   expect(res.status).toBe(200);
   return ((await res.json()) as Envelope<T>).data;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 describe.skipIf(noSocat)('noodsteun start', () => {
@@ -68,7 +54,7 @@ describe.skipIf(noSocat)('noodsteun start', () => {
         const s = await getJson<Status>(`${pointUrl}/api/status`);
         const r = s.readings;
         return r.fuel && r.battery && r.visitors && r.charger && s.nodes.filter((n) => n.online).length === 4 ? s : null;
-      });
+      }, 60_000);
       expect(status.nodes.map((n) => n.id).sort()).toEqual(['battery-1', 'charger-1', 'fuel-1', 'visitors-1']);
       // Every node is the real firmware bundle (its version string), not a stand-in (`sim-…`).
       for (const n of status.nodes) expect(n.fw).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{8}$/);
@@ -77,11 +63,13 @@ describe.skipIf(noSocat)('noodsteun start', () => {
       const board = await until('the board image', async () => {
         const res = await fetch(`${pointUrl}/api/board/latest.png`);
         return res.status === 200 ? res : null;
-      });
+      }, 60_000);
       expect(board.headers.get('content-type')).toBe('image/png');
       expect(Buffer.from(await board.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
 
-      // A resident takes a charging number (the simulated point runs the charging module).
+      // A resident takes a charging number (the simulated point runs the charging module) once the power
+      // budget, fed by the battery and fuel readings, has ports to give; before that a number is refused.
+      await until('free charging ports', async () => (await getJson<{ freePorts: number }>(`${pointUrl}/api/charging/board`)).freePorts > 0, 60_000);
       const ticket = await fetch(`${pointUrl}/api/charging/number`, { method: 'POST' });
       expect(ticket.status).toBe(201);
       expect(((await ticket.json()) as Envelope<{ number: number }>).data.number).toBe(1);
@@ -91,7 +79,7 @@ describe.skipIf(noSocat)('noodsteun start', () => {
       const points = await until('the point at the coordinator', async () => {
         const p = await getJson<Points>(`${coordinatorUrl}/api/points`);
         return p.points.find((x) => x.point === 'sim-punt-1' && x.online && x.status?.fuel) ? p : null;
-      });
+      }, 60_000);
       expect(points.points).toHaveLength(1);
     } finally {
       const t0 = Date.now();

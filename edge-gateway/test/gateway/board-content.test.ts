@@ -17,6 +17,7 @@ import { startPointGateway, type RunningGateway } from '../../src/gateway/point-
 import { pointTopics } from '../../src/protocol/index.js';
 import { parseBoardContent, type BoardContentInput } from '../../src/board/content.js';
 import { sampleContent } from '../../src/board/sample-content.js';
+import { until } from '../support/until.js';
 import {
   BoardSigner,
   MemoryCounterStore,
@@ -33,16 +34,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
   for (const g of running.splice(0).reverse()) await g.stop();
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const content = (authority: string): Omit<BoardContentInput, 'source' | 'updatedAt'> => ({
   point: { name: 'Punt 1' },

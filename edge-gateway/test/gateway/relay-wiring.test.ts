@@ -18,6 +18,7 @@ import { startPointGateway, type RunningGateway } from '../../src/gateway/point-
 import { startLoraSimulation, type LoraSim } from '../../src/sim/lora/index.js';
 import { skipWithout } from '../support/externals.js';
 import { freePort } from '../../src/sim/site.js';
+import { until } from '../support/until.js';
 
 const running: RunningGateway[] = [];
 const dirs: string[] = [];
@@ -27,16 +28,6 @@ afterEach(async () => {
   for (const s of sims.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 interface Receipt {
   id: string;

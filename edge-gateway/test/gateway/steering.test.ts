@@ -13,6 +13,7 @@ import { createLogger, type LogRecord } from '../../src/log/logger.js';
 import { startCoordinatorGateway } from '../../src/gateway/coordinator-gateway.js';
 import { startPointGateway, type RunningGateway } from '../../src/gateway/point-gateway.js';
 import { repoPaths } from '../../src/paths.js';
+import { until } from '../support/until.js';
 
 const running: RunningGateway[] = [];
 const dirs: string[] = [];
@@ -20,16 +21,6 @@ afterEach(async () => {
   for (const g of running.splice(0).reverse()) await g.stop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 type PointsReply = { data: { points: { point: string; status: { chargingStats?: { policy: string } } | null }[] } };
 
