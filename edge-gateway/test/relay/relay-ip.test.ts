@@ -98,9 +98,13 @@ describe('Relay over IP (aedes broker)', () => {
     // broker up, no coordinator: the message goes out on IP, no ack comes
     const a = p.relay.submitNeeds(needs(7));
     await until(() => p.modem.sent.length > 0, 'the LoRa fallback');
-    expect(p.sent.map((s) => s.path)).toEqual(['ip', 'lora']);
-    expect(p.sent[1]!.row.seq).toBe(p.sent[0]!.row.seq); // the same id on both paths
-    expect(p.ip.stats.ackTimeouts).toBe(1);
+    // IP first (on a loaded machine it may be tried again before the ack timeout holds it down), then LoRa.
+    const paths = p.sent.map((s) => s.path);
+    expect(paths[0]).toBe('ip');
+    expect(paths.at(-1)).toBe('lora');
+    expect(paths.slice(0, -1).every((x) => x === 'ip')).toBe(true);
+    expect(p.sent.at(-1)!.row.seq).toBe(p.sent[0]!.row.seq); // the same id on both paths
+    expect(p.ip.stats.ackTimeouts).toBeGreaterThanOrEqual(1);
     expect(p.ip.healthy()).toBe(false); // held down although connected
     // the coordinator comes up; after the hold-down the message goes over IP once more and is acked
     const c = await coordinator();
