@@ -10,9 +10,9 @@ import { SystemClock } from '../../core/clock.js';
 import type { Logger } from '../../log/logger.js';
 import { createLogger, errorMessage } from '../../log/logger.js';
 import type { BackoffOptions } from './backoff.js';
-import { Backoff } from './backoff.js';
 import type { PortFactory, SerialPortLike } from './port.js';
 import { nativePort } from './port.js';
+import { ReopeningPort } from './reopening-port.js';
 
 export const DEFAULT_BAUD_RATE = 115_200;
 export const DEFAULT_MAX_QUEUED = 64;
@@ -55,26 +55,15 @@ export interface SerialLinkStats extends FrameStats {
   nodes: string[];
 }
 
-type State = 'stopped' | 'opening' | 'up' | 'down';
-
 export class SerialNodeLink implements NodeLink {
   readonly name: string;
   readonly path: string;
   readonly baudRate: number;
-  private readonly createPort: PortFactory;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private readonly backoff: Backoff;
   private readonly maxQueued: number;
   private readonly bus: EventBus<LinkEvents>;
-
-  private state: State = 'stopped';
-  private port: SerialPortLike | null = null;
-  private opening: Promise<void> | null = null;
-  private cancelRetry: (() => void) | null = null;
-  /** Last `status.up` reported, so a device that stays away is reported once, not per attempt. */
-  private reportedUp: boolean | null = null;
-  private everOpened = false;
+  private readonly device: ReopeningPort;
   private parser: FrameParser;
   /** Stats of parsers replaced after a disconnect. */
   private readonly pastFrames: FrameStats = { frames: 0, corrupt: 0, oversize: 0, noiseBytes: 0 };
@@ -83,19 +72,27 @@ export class SerialNodeLink implements NodeLink {
   /** Nodes heard since the device was last opened. */
   private readonly online = new Set<string>();
   private queue: Buffer[] = [];
-  private readonly counts = { messages: 0, rejected: 0, reconnects: 0, openFailures: 0, sent: 0, queueDrops: 0 };
+  private readonly counts = { messages: 0, rejected: 0, sent: 0, queueDrops: 0 };
 
   constructor(opts: SerialNodeLinkOptions) {
     this.path = opts.path;
     this.baudRate = opts.baudRate ?? DEFAULT_BAUD_RATE;
     this.name = opts.name ?? `serial:${opts.path}`;
-    this.createPort = opts.createPort ?? nativePort;
     this.log = opts.log ?? createLogger('gw:serial');
     this.clock = opts.clock ?? new SystemClock();
-    this.backoff = new Backoff(opts.backoff);
     this.maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
     this.bus = new EventBus<LinkEvents>(this.log);
     this.parser = this.newParser();
+    this.device = new ReopeningPort(
+      { path: this.path, baudRate: this.baudRate, createPort: opts.createPort ?? nativePort, log: this.log, ...(opts.backoff ? { backoff: opts.backoff } : {}) },
+      {
+        opened: (port) => this.opened(port),
+        data: (chunk) => this.onData(chunk),
+        // A frame cut off by the disconnect must not be glued to the first bytes after the reopen.
+        lost: () => this.retireParser(),
+        down: (detail) => this.markDown(detail),
+      },
+    );
   }
 
   on<K extends keyof LinkEvents>(event: K, fn: (payload: LinkEvents[K]) => void): () => void {
@@ -103,27 +100,12 @@ export class SerialNodeLink implements NodeLink {
   }
 
   /** Resolves after the first open attempt; if it failed, retries continue in the background. */
-  async start(): Promise<void> {
-    if (this.state !== 'stopped') return;
-    this.state = 'down';
-    await this.open();
+  start(): Promise<void> {
+    return this.device.start();
   }
 
   async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    this.cancelRetry?.();
-    this.cancelRetry = null;
-    // An open in flight closes its port itself once it sees the stopped state.
-    await this.opening;
-    const port = this.port;
-    this.port = null;
-    if (port) {
-      port.removeAllListeners();
-      port.on('error', () => {});
-      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    }
-    this.markDown('stopped');
+    await this.device.stop();
     this.queue = [];
   }
 
@@ -136,8 +118,9 @@ export class SerialNodeLink implements NodeLink {
       this.log.error('cannot frame downlink', { node: msg.node, type: msg.type, error: errorMessage(err) });
       return false;
     }
-    if (this.state === 'up' && this.port) {
-      this.write(this.port, frame);
+    const port = this.device.port;
+    if (port) {
+      this.write(port, frame);
     } else {
       this.queue.push(frame);
       if (this.queue.length > this.maxQueued) {
@@ -158,108 +141,26 @@ export class SerialNodeLink implements NodeLink {
       oversize: f.oversize + p.oversize,
       noiseBytes: f.noiseBytes + p.noiseBytes,
       ...this.counts,
+      ...this.device.counts,
       queued: this.queue.length,
-      up: this.state === 'up',
+      up: this.device.up,
       nodes: [...this.known].sort(),
     };
   }
 
-  /** stop() may change the state during an await; a getter keeps TS from narrowing across it. */
-  private get stopped(): boolean {
-    return this.state === 'stopped';
-  }
-
-  private open(): Promise<void> {
-    const attempt = this.tryOpen().finally(() => {
-      if (this.opening === attempt) this.opening = null;
-    });
-    this.opening = attempt;
-    return attempt;
-  }
-
-  private async tryOpen(): Promise<void> {
-    this.cancelRetry = null;
-    if (this.state === 'stopped') return;
-    this.state = 'opening';
-    let port: SerialPortLike | null = null;
-    try {
-      port = this.createPort({ path: this.path, baudRate: this.baudRate });
-      // Attach before open: a port without an 'error' listener would throw from an emit.
-      this.attach(port);
-      const p = port;
-      await new Promise<void>((resolve, reject) => p.open((err) => (err ? reject(err) : resolve())));
-    } catch (err) {
-      if (port) port.removeAllListeners().on('error', () => {});
-      this.counts.openFailures++;
-      if (this.stopped) return;
-      this.state = 'down';
-      const detail = `cannot open ${this.path}: ${errorMessage(err)}`;
-      if (this.reportedUp !== false) this.log.warn(detail);
-      else this.log.debug(detail);
-      this.markDown(detail);
-      this.scheduleRetry();
-      return;
-    }
-    if (this.stopped) {
-      port.removeAllListeners().on('error', () => {});
-      await new Promise<void>((resolve) => port.close(() => resolve()));
-      return;
-    }
-    this.port = port;
-    this.state = 'up';
-    this.backoff.reset();
-    if (this.everOpened) this.counts.reconnects++;
-    this.everOpened = true;
+  private opened(port: SerialPortLike): void {
     this.log.info('device open', { path: this.path, baudRate: this.baudRate, queued: this.queue.length });
-    this.reportedUp = true;
     this.bus.emit('status', { link: this.name, up: true });
     const queued = this.queue;
     this.queue = [];
     for (const frame of queued) this.write(port, frame);
   }
 
-  private attach(port: SerialPortLike): void {
-    port.on('data', (chunk) => {
-      if (this.port === port) this.onData(chunk);
-    });
-    port.on('close', (err) => {
-      if (this.port === port) this.onLost(port, err ? `device closed: ${err.message}` : 'device closed');
-    });
-    port.on('error', (err) => {
-      // Errors while opening are reported through the open callback; these come later.
-      this.log.warn('device error', { path: this.path, error: err.message });
-      if (this.port === port && !port.isOpen) this.onLost(port, `device error: ${err.message}`);
-    });
-  }
-
-  private onLost(port: SerialPortLike, detail: string): void {
-    if (this.state === 'stopped') return;
-    this.port = null;
-    port.removeAllListeners().on('error', () => {});
-    if (port.isOpen) port.close(() => {});
-    this.state = 'down';
-    this.log.warn('device lost', { path: this.path, detail });
-    // A frame cut off by the disconnect must not be glued to the first bytes after the reopen.
-    this.retireParser();
-    this.markDown(detail);
-    this.scheduleRetry();
-  }
-
-  /** Reports the transport down once and every node heard on it offline. */
+  /** Reports the transport down and every node heard on it offline. */
   private markDown(detail: string): void {
     for (const node of this.online) this.bus.emit('availability', { link: this.name, node, online: false });
     this.online.clear();
-    if (this.reportedUp === false) return;
-    this.reportedUp = false;
     this.bus.emit('status', { link: this.name, up: false, detail });
-  }
-
-  private scheduleRetry(): void {
-    if (this.state === 'stopped') return;
-    const ms = this.backoff.next();
-    this.log.debug(() => `reopening ${this.path} in ${ms} ms`);
-    const h = setTimeout(() => void this.open(), ms);
-    this.cancelRetry = () => clearTimeout(h);
   }
 
   private write(port: SerialPortLike, frame: Buffer): void {

@@ -11,8 +11,9 @@ import type { Clock } from '../../core/clock.js';
 import { SystemClock } from '../../core/clock.js';
 import type { Logger } from '../../log/logger.js';
 import { createLogger, errorMessage } from '../../log/logger.js';
-import type { BackoffOptions, PortFactory, SerialPortLike } from '../serial/index.js';
-import { Backoff, nativePort } from '../serial/index.js';
+import type { BackoffOptions, PortFactory } from '../serial/index.js';
+import { nativePort } from '../serial/index.js';
+import { ReopeningPort } from '../serial/reopening-port.js';
 import type { VeDirectBlock, VeDirectParserStats, VeDirectReading, VeDirectRejection } from '../../drivers/vedirect/index.js';
 import { VEDIRECT_BAUD_RATE, VeDirectParser, decodeFields, isBatteryBlock } from '../../drivers/vedirect/index.js';
 
@@ -65,8 +66,6 @@ export interface VeDirectLinkStats extends VeDirectParserStats {
   online: boolean;
 }
 
-type State = 'stopped' | 'opening' | 'up' | 'down';
-
 interface Pending {
   reading: VeDirectReading;
   hasTtg: boolean;
@@ -79,10 +78,8 @@ export class VeDirectLink implements NodeLink {
   readonly node: string;
   readonly boot: number;
   readonly baudRate: number;
-  private readonly createPort: PortFactory;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private readonly backoff: Backoff;
   private readonly intervalMs: number;
   private readonly heartbeatMs: number;
   private readonly silenceMs: number;
@@ -90,12 +87,7 @@ export class VeDirectLink implements NodeLink {
   private readonly bus: EventBus<LinkEvents>;
   private readonly parser: VeDirectParser;
 
-  private state: State = 'stopped';
-  private port: SerialPortLike | null = null;
-  private opening: Promise<void> | null = null;
-  private cancelRetry: (() => void) | null = null;
-  private reportedUp: boolean | null = null;
-  private everOpened = false;
+  private readonly device: ReopeningPort;
   private startedAt = 0;
   private seq = 0;
 
@@ -112,7 +104,7 @@ export class VeDirectLink implements NodeLink {
   private fw: string | null = null;
   private lastReading: VeDirectReading | null = null;
   private lastHistory: VeDirectReading | null = null;
-  private readonly counts = { messages: 0, heartbeats: 0, superseded: 0, rejected: 0, rejectsSuppressed: 0, reconnects: 0, openFailures: 0 };
+  private readonly counts = { messages: 0, heartbeats: 0, superseded: 0, rejected: 0, rejectsSuppressed: 0 };
 
   constructor(opts: VeDirectLinkOptions) {
     const id = NodeIdSchema.safeParse(opts.node);
@@ -121,10 +113,8 @@ export class VeDirectLink implements NodeLink {
     this.node = opts.node;
     this.name = opts.name ?? `vedirect:${opts.path}`;
     this.baudRate = opts.baudRate ?? VEDIRECT_BAUD_RATE;
-    this.createPort = opts.createPort ?? nativePort;
     this.log = opts.log ?? createLogger('gw:vedirect');
     this.clock = opts.clock ?? new SystemClock();
-    this.backoff = new Backoff(opts.backoff);
     this.intervalMs = positive('intervalMs', opts.intervalMs ?? DEFAULT_BATTERY_INTERVAL_MS);
     this.heartbeatMs = positive('heartbeatMs', opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.silenceMs = positive('silenceMs', opts.silenceMs ?? DEFAULT_SILENCE_MS);
@@ -133,6 +123,20 @@ export class VeDirectLink implements NodeLink {
     if (!Number.isInteger(this.boot) || this.boot < 0 || this.boot > 0xffffffff) throw new RangeError(`VE.Direct link: boot must be a u32 (got ${this.boot})`);
     this.bus = new EventBus<LinkEvents>(this.log);
     this.parser = new VeDirectParser((r) => this.reject(r.reason, r.detail));
+    this.device = new ReopeningPort(
+      { path: this.path, baudRate: this.baudRate, createPort: opts.createPort ?? nativePort, log: this.log, ...(opts.backoff ? { backoff: opts.backoff } : {}) },
+      {
+        opened: () => {
+          // Whatever arrives first is the tail of a block already under way.
+          this.parser.reset();
+          this.log.info('device open', { path: this.path, baudRate: this.baudRate, node: this.node });
+          this.bus.emit('status', { link: this.name, up: true });
+        },
+        data: (chunk) => this.onData(chunk),
+        lost: () => this.goOffline(),
+        down: (detail) => this.bus.emit('status', { link: this.name, up: false, detail }),
+      },
+    );
   }
 
   on<K extends keyof LinkEvents>(event: K, fn: (payload: LinkEvents[K]) => void): () => void {
@@ -141,27 +145,14 @@ export class VeDirectLink implements NodeLink {
 
   /** Resolves after the first open attempt; if it failed, retries continue in the background. */
   async start(): Promise<void> {
-    if (this.state !== 'stopped') return;
-    this.state = 'down';
+    if (this.device.started) return;
     this.startedAt = this.clock.now();
-    await this.open();
+    await this.device.start();
   }
 
   async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    this.cancelRetry?.();
-    this.cancelRetry = null;
-    await this.opening;
-    const port = this.port;
-    this.port = null;
-    if (port) {
-      port.removeAllListeners();
-      port.on('error', () => {});
-      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    }
+    await this.device.stop();
     this.goOffline();
-    this.markDown('stopped');
   }
 
   /** The monitor takes no commands over this link. */
@@ -170,103 +161,12 @@ export class VeDirectLink implements NodeLink {
   }
 
   get stats(): VeDirectLinkStats {
-    return { ...this.parser.stats, ...this.counts, up: this.state === 'up', online: this.online };
+    return { ...this.parser.stats, ...this.counts, ...this.device.counts, up: this.device.up, online: this.online };
   }
 
   /** The last main block and the last history block, decoded (for diagnostics). */
   get latest(): { reading: VeDirectReading | null; history: VeDirectReading | null } {
     return { reading: this.lastReading, history: this.lastHistory };
-  }
-
-  private get stopped(): boolean {
-    return this.state === 'stopped';
-  }
-
-  private open(): Promise<void> {
-    const attempt = this.tryOpen().finally(() => {
-      if (this.opening === attempt) this.opening = null;
-    });
-    this.opening = attempt;
-    return attempt;
-  }
-
-  private async tryOpen(): Promise<void> {
-    this.cancelRetry = null;
-    if (this.state === 'stopped') return;
-    this.state = 'opening';
-    let port: SerialPortLike | null = null;
-    try {
-      port = this.createPort({ path: this.path, baudRate: this.baudRate });
-      // Attach before open: a port without an 'error' listener would throw from an emit.
-      this.attach(port);
-      const p = port;
-      await new Promise<void>((resolve, reject) => p.open((err) => (err ? reject(err) : resolve())));
-    } catch (err) {
-      if (port) port.removeAllListeners().on('error', () => {});
-      this.counts.openFailures++;
-      if (this.stopped) return;
-      this.state = 'down';
-      const detail = `cannot open ${this.path}: ${errorMessage(err)}`;
-      if (this.reportedUp !== false) this.log.warn(detail);
-      else this.log.debug(detail);
-      this.markDown(detail);
-      this.scheduleRetry();
-      return;
-    }
-    if (this.stopped) {
-      port.removeAllListeners().on('error', () => {});
-      await new Promise<void>((resolve) => port.close(() => resolve()));
-      return;
-    }
-    this.port = port;
-    this.state = 'up';
-    this.backoff.reset();
-    if (this.everOpened) this.counts.reconnects++;
-    this.everOpened = true;
-    // Whatever arrives first is the tail of a block already under way.
-    this.parser.reset();
-    this.log.info('device open', { path: this.path, baudRate: this.baudRate, node: this.node });
-    this.reportedUp = true;
-    this.bus.emit('status', { link: this.name, up: true });
-  }
-
-  private attach(port: SerialPortLike): void {
-    port.on('data', (chunk) => {
-      if (this.port === port) this.onData(chunk);
-    });
-    port.on('close', (err) => {
-      if (this.port === port) this.onLost(port, err ? `device closed: ${err.message}` : 'device closed');
-    });
-    port.on('error', (err) => {
-      this.log.warn('device error', { path: this.path, error: err.message });
-      if (this.port === port && !port.isOpen) this.onLost(port, `device error: ${err.message}`);
-    });
-  }
-
-  private onLost(port: SerialPortLike, detail: string): void {
-    if (this.state === 'stopped') return;
-    this.port = null;
-    port.removeAllListeners().on('error', () => {});
-    if (port.isOpen) port.close(() => {});
-    this.state = 'down';
-    this.log.warn('device lost', { path: this.path, detail });
-    this.goOffline();
-    this.markDown(detail);
-    this.scheduleRetry();
-  }
-
-  private markDown(detail: string): void {
-    if (this.reportedUp === false) return;
-    this.reportedUp = false;
-    this.bus.emit('status', { link: this.name, up: false, detail });
-  }
-
-  private scheduleRetry(): void {
-    if (this.state === 'stopped') return;
-    const ms = this.backoff.next();
-    this.log.debug(() => `reopening ${this.path} in ${ms} ms`);
-    const h = setTimeout(() => void this.open(), ms);
-    this.cancelRetry = () => clearTimeout(h);
   }
 
   private onData(chunk: Buffer): void {
