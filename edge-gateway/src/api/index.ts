@@ -18,7 +18,8 @@ export { AUTH_MIGRATION, REPORTS_MIGRATION };
 export type { ReportSink, OutgoingReport } from './reports/sink.js';
 export { MemoryReportSink } from './reports/sink.js';
 export type { Role } from './auth/store.js';
-export { renderApiDoc } from './routes.js';
+export { renderApiDoc, json } from './routes.js';
+export type { ApiModule, ApiContext, ApiRoute } from './routes.js';
 
 /** Append both to store/migrations.ts MIGRATIONS (renumber if needed). */
 export const API_MIGRATIONS = [AUTH_MIGRATION, REPORTS_MIGRATION] as const;
@@ -45,6 +46,10 @@ export interface ApiOptions {
   boardContent?: ApiDeps['boardContent'];
   /** Coordinator role: signed broadcasts for `/api/broadcasts`. */
   broadcasts?: ApiDeps['broadcasts'];
+  /** Feature modules adding rows to the request table (see `doc-modules.ts` for the documented set). */
+  modules?: ApiDeps['modules'];
+  /** Where the one-time set-up code is also written (0600), for the technician at the device; removed after set-up. */
+  setupCodeFile?: string;
 }
 
 export interface Api {
@@ -63,6 +68,7 @@ export function createApi(opts: ApiOptions): Api {
     log: opts.log.child('auth'),
     ...(opts.sessionMs !== undefined ? { sessionMs: opts.sessionMs } : {}),
     ...(opts.secureCookie !== undefined ? { secureCookie: opts.secureCookie } : {}),
+    ...(opts.setupCodeFile ? { setupCodeFile: opts.setupCodeFile } : {}),
   });
   const reports = new ReportService({
     store: new ReportStore(opts.db),
@@ -84,6 +90,7 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.pointCommands ? { pointCommands: opts.pointCommands } : {}),
     ...(opts.boardContent ? { boardContent: opts.boardContent } : {}),
     ...(opts.broadcasts ? { broadcasts: opts.broadcasts } : {}),
+    ...(opts.modules ? { modules: opts.modules } : {}),
   });
   let stopSweep: (() => void) | null = null;
   return {

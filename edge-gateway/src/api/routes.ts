@@ -49,7 +49,23 @@ export interface ApiDeps {
   boardContent?: { get(): BoardContent | null; set(input: unknown): BoardContent };
   /** Coordinator role: signed board broadcasts to points. Absent on a point. */
   broadcasts?: { send(content: BoardContent, target: BroadcastTarget): Promise<BroadcastRecord>; list(): BroadcastRecord[] };
+  /** Feature modules (charging, help, commissioning, coordinator console…) that add their rows to the table. */
+  modules?: readonly ApiModule[];
 }
+
+/** What a feature module gets to build its routes with the same guards as the core table. */
+export interface ApiContext {
+  auth: AuthService;
+  clock: Clock;
+  /** Resident submissions: same-origin check, then the per-IP (or kiosk) rate limit. Throws HttpError. */
+  resident(req: IncomingMessage): void;
+}
+
+/**
+ * A feature's rows of the request table. Built with its service absent (null) for the documentation, so
+ * handlers answer 404 ("this gateway does not run …") when the service is missing.
+ */
+export type ApiModule = (ctx: ApiContext) => ApiRoute[];
 
 const ChargingPolicyInput = z.strictObject({ point: PointIdSchema, policy: z.enum(['budget', 'off']) });
 /** Board content as sent by a person: `source` is set by the route, `updatedAt` defaults to now. */
@@ -71,7 +87,7 @@ export function isLoopback(ip: string): boolean {
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 }
 
-const json = (data: unknown, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply => ({ kind: 'json', data, ...extra });
+export const json = (data: unknown, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply => ({ kind: 'json', data, ...extra });
 
 export function createApiRoutes(deps: ApiDeps): ApiRoute[] {
   const { auth, reports, clock } = deps;
@@ -274,6 +290,9 @@ export function createApiRoutes(deps: ApiDeps): ApiRoute[] {
       },
     },
   ];
+
+  const ctx: ApiContext = { auth, clock, resident };
+  for (const m of deps.modules ?? []) routes.push(...m(ctx));
 
   const pages = deps.pages;
   if (pages) {

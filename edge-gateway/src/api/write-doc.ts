@@ -7,12 +7,13 @@ import { silentLogger } from '../log/logger.js';
 import { REPO_ROOT } from '../paths.js';
 import { migrate } from '../store/migrations.js';
 import { API_MIGRATIONS, createApi, renderApiDoc } from './index.js';
+import { DOC_MODULES } from './doc-modules.js';
 
 export function apiDocText(): string {
   const db = new Database(':memory:');
   try {
     migrate(db, API_MIGRATIONS);
-    const api = createApi({ db, clock: new ManualClock(0), log: silentLogger, sink: null, personalRetentionDays: 30 });
+    const api = createApi({ db, clock: new ManualClock(0), log: silentLogger, sink: null, personalRetentionDays: 30, modules: DOC_MODULES });
     return renderApiDoc(api.table);
   } finally {
     db.close();

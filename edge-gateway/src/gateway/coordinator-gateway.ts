@@ -87,6 +87,7 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
       log: log.child('api'),
       sink: null,
       personalRetentionDays: config.privacy.personalRetentionDays,
+      setupCodeFile: join(config.dataDir, 'setup-code'),
       pointCommands: async (point, cmd) => {
         await ingest.publish(pointTopics.command(point), JSON.stringify(PointCommandSchema.parse(cmd)));
         log.info('command sent to point', { point, id: cmd.id, op: cmd.op });

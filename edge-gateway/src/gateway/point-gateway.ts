@@ -228,6 +228,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       log: log.child('api'),
       sink: pointRelay?.sink ?? null,
       personalRetentionDays: config.privacy.personalRetentionDays,
+      setupCodeFile: join(config.dataDir, 'setup-code'),
       boardContent,
       ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
     });

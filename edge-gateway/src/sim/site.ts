@@ -76,7 +76,7 @@ async function portOrFree(port: number): Promise<number> {
   });
 }
 
-export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPort: number; fresh: boolean; seed: number; logLevel?: SimConfigFile['logLevel']; firmware?: boolean }): Promise<SimulatedSite> {
+export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPort: number; fresh: boolean; seed: number; logLevel?: SimConfigFile['logLevel']; firmware?: boolean; scenario?: ScenarioInput; coordinatorHttpPort?: number }): Promise<SimulatedSite> {
   const { dataDir } = opts;
   const dirs = { coordinator: join(dataDir, 'coordinator'), point: join(dataDir, 'point'), sim: join(dataDir, 'sim') };
   if (opts.fresh) for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
@@ -94,7 +94,7 @@ export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPor
   const firmwareCharger = firmware && !missing.includes('charger');
   const chargerPorts = firmwareCharger ? Object.keys(loadPinMap('charger', repoPaths.pinsDir).pins).filter((k) => /^port\d+$/.test(k)).length : 8;
 
-  const [coordMqtt, coordHttp, pointMqtt, pointHttp] = [await freePort(), await portOrFree(8081), await freePort(), await portOrFree(opts.pointHttpPort)];
+  const [coordMqtt, coordHttp, pointMqtt, pointHttp] = [await freePort(), await portOrFree(opts.coordinatorHttpPort ?? 8081), await freePort(), await portOrFree(opts.pointHttpPort)];
 
   // Coordinator: its broker admits this point with a secret issued now.
   const coordCreds = await CredentialStore.open(dirs.coordinator);
@@ -153,7 +153,7 @@ export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPor
     coordinator: { url: `mqtt://127.0.0.1:${coordMqtt}`, username: coordinatorUsername(SIM_POINT_ID), passwordFile: 'coordinator.password', statusIntervalS: 60, boardKey },
     ...(lora ? { lora: { path: lora.gatewayPath, dataRate: 5 } } : {}),
   };
-  const sim: SimConfigFile = { seed: opts.seed, mqttUrl: `mqtt://127.0.0.1:${pointMqtt}`, secretsFile, serialDir, nodes, logLevel, firmware, scenario: { phones: { ports: chargerPorts } }, ...(lora ? { lora } : {}) };
+  const sim: SimConfigFile = { seed: opts.seed, mqttUrl: `mqtt://127.0.0.1:${pointMqtt}`, secretsFile, serialDir, nodes, logLevel, firmware, scenario: mergeScenario(opts.scenario, { phones: { ports: chargerPorts } }), ...(lora ? { lora } : {}) };
 
   const write = (file: string, value: unknown) => writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
   const files = { coordinator: join(dirs.coordinator, 'config.json'), point: join(dirs.point, 'config.json'), sim: join(dirs.sim, 'config.json') };
@@ -171,4 +171,11 @@ export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPor
     boardImage: join(dirs.point, 'board', 'latest.png'),
     serialNodes: nodes.filter((n) => n.transport === 'serial').length,
   };
+}
+
+/** A scenario override (e.g. `{ generator: { initialFuelL: 4 } }`) merged per section over the site's own settings. */
+function mergeScenario(base: ScenarioInput | undefined, site: ScenarioInput): ScenarioInput {
+  const out: Record<string, unknown> = { ...(base ?? {}) };
+  for (const [k, v] of Object.entries(site)) out[k] = { ...((out[k] as object | undefined) ?? {}), ...(v as object) };
+  return out as ScenarioInput;
 }

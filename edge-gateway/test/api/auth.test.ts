@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { envelope, postJson, sessionCookie, startHarness, type Harness } from './harness.js';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PASSWORD = 'correct horse battery';
 
@@ -158,6 +161,27 @@ describe('API authentication with an existing technician', () => {
       expect(res.status).toBe(409);
     } finally {
       await hx.close();
+    }
+  });
+});
+
+describe('the set-up code file', () => {
+  it('holds the code (0600) while set-up is open and is gone after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ns-setup-file-'));
+    const file = join(dir, 'setup-code');
+    const hx = await startHarness({ setupCodeFile: file });
+    try {
+      expect(readFileSync(file, 'utf8').trim()).toBe(hx.setupCode);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const res = await postJson(`${hx.url}/api/setup`, { code: readFileSync(file, 'utf8').trim(), username: 'tech', password: PASSWORD });
+      expect(res.status).toBe(201);
+      expect(existsSync(file)).toBe(false);
+      // a restart with a technician writes none
+      expect(hx.api.auth.announceSetup()).toBeNull();
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await hx.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -11,6 +11,7 @@
 // another site can neither read the token nor send a custom header without a CORS preflight, which this
 // server never grants. The Origin check (http-input.ts) is a second fence.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../log/logger.js';
@@ -28,6 +29,8 @@ export interface AuthOptions {
   sessionMs?: number;
   /** Set the Secure cookie attribute (when served over https). */
   secureCookie?: boolean;
+  /** Also write the set-up code here (0600) for the technician at the device; removed once set-up is done. */
+  setupCodeFile?: string;
 }
 
 export interface PublicUser {
@@ -73,13 +76,21 @@ export class AuthService {
 
   /** At start: while no technician exists, makes and logs a one-time set-up code; returns it (for tests). */
   announceSetup(): string | null {
-    if (this.store.hasTechnician()) return (this.setupCode = null);
+    if (this.store.hasTechnician()) {
+      this.removeSetupFile();
+      return (this.setupCode = null);
+    }
     // 10 characters from an alphabet without look-alikes (0/O, 1/l): ~50 bits, typed from a screen.
     const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
     const bytes = randomBytes(10);
     this.setupCode = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
     this.opts.log.warn('no technician account yet: open /console/ and use this one-time set-up code', { setupCode: this.setupCode });
+    if (this.opts.setupCodeFile) writeFileSync(this.opts.setupCodeFile, this.setupCode + '\n', { mode: 0o600 });
     return this.setupCode;
+  }
+
+  private removeSetupFile(): void {
+    if (this.opts.setupCodeFile) rmSync(this.opts.setupCodeFile, { force: true });
   }
 
   get setupOpen(): boolean {
@@ -92,6 +103,7 @@ export class AuthService {
     const user = this.store.addFirstTechnician(username, await hashScrypt(password), this.opts.clock.now());
     if (!user) throw new HttpError(409, 'set-up is already done');
     this.setupCode = null;
+    this.removeSetupFile();
     this.opts.log.info('first technician created', { username });
     return this.startSession(user);
   }

@@ -8,7 +8,8 @@ import { startCoordinatorGateway } from '../../gateway/coordinator-gateway.js';
 import { startPointGateway } from '../../gateway/point-gateway.js';
 import { parseCommandArgs, UsageError, type Command } from '../command.js';
 
-const UI_DIR = repoPaths.kioskDist;
+/** The built kiosk UI; NOODSTEUN_UI_DIR serves another build (tests build into a temporary folder). */
+const UI_DIR = process.env.NOODSTEUN_UI_DIR || repoPaths.kioskDist;
 
 const usage = `Usage: noodsteun gateway --config <file> [options]
 
@@ -21,6 +22,9 @@ Options:
   --speed <n>            simulated seconds per real second (simulation only; default 1)
   --clock-origin <ms>    shared clock origin of a simulation's processes
   -h, --help             this text
+
+Environment:
+  NOODSTEUN_UI_DIR       folder of the built kiosk UI to serve (default kiosk-ui/dist)
 `;
 
 export const command: Command = {

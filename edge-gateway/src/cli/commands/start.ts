@@ -2,7 +2,8 @@
 // Three processes, as in the field: the coordinator's gateway, the point's gateway, and the simulated
 // world with its nodes. They share a clock origin and speed so accelerated time agrees across them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { DEFAULT_SCENARIO, type ScenarioInput } from '../../sim/world/scenario.js';
 import { join, resolve } from 'node:path';
 import { repoPaths } from '../../paths.js';
 import { parseCommandArgs, UsageError, type Command } from '../command.js';
@@ -23,6 +24,7 @@ Options:
   --data <dir>     where state is kept (default ./data)
   --seed <n>       random seed of the simulated world (default 1)
   --fresh          delete the state in --data first
+  --scenario <f>   JSON file overriding the simulated world per section, e.g. {"generator":{"initialFuelL":4}}
   -h, --help       this text
 `;
 
@@ -36,6 +38,7 @@ export const command: Command = {
       data: { type: 'string', default: 'data' },
       seed: { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
     });
     const speed = Number(values.speed);
     const port = Number(values.port);
@@ -46,7 +49,9 @@ export const command: Command = {
     const dataDir = resolve(values.data);
     mkdirSync(dataDir, { recursive: true });
 
-    const site = await prepareSimulatedSite({ dataDir, pointHttpPort: port, fresh: values.fresh, seed });
+    const scenario = values.scenario ? readScenario(values.scenario) : undefined;
+    // --port 0 (tests, several sites at once): the coordinator takes a free port too, not 8081.
+    const site = await prepareSimulatedSite({ dataDir, pointHttpPort: port, coordinatorHttpPort: port === 0 ? 0 : 8081, fresh: values.fresh, seed, ...(scenario ? { scenario } : {}) });
     const origin = Date.now();
     const clockArgs = ['--speed', String(speed), '--clock-origin', String(origin)];
     const children: { name: string; proc: ChildProcess }[] = [];
@@ -100,6 +105,23 @@ export const command: Command = {
     return stopped;
   },
 };
+
+function readScenario(file: string): ScenarioInput {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--scenario ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--scenario ${file}: expected a JSON object of sections`);
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!(k in DEFAULT_SCENARIO)) throw new UsageError(`--scenario ${file}: unknown section "${k}" (known: ${Object.keys(DEFAULT_SCENARIO).join(', ')})`);
+    if (typeof v !== 'object' || v === null) continue;
+    const known = DEFAULT_SCENARIO[k as keyof typeof DEFAULT_SCENARIO] as object;
+    for (const f of Object.keys(v)) if (!(f in known)) throw new UsageError(`--scenario ${file}: unknown field "${k}.${f}"`);
+  }
+  return parsed as ScenarioInput;
+}
 
 /** Waits for a gateway to write its URL file, then for that URL to answer 200. */
 async function waitForHttp(urlFile: string, timeoutMs = 60_000): Promise<string> {
