@@ -2,7 +2,7 @@
 // Three processes, as in the field: the coordinator's gateway, the point's gateway, and the simulated
 // world with its nodes. They share a clock origin and speed so accelerated time agrees across them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { DEFAULT_SCENARIO, type ScenarioInput } from '../../sim/world/scenario.js';
 import { join, resolve } from 'node:path';
 import { repoPaths } from '../../paths.js';
@@ -97,6 +97,7 @@ export const command: Command = {
           `  coordinator console:   ${coordinatorUrl}`,
           `  board image:           ${site.boardImage}`,
           `  data:                  ${dataDir}`,
+          ...setupLines(dataDir),
           'Press Ctrl-C to stop.',
           '',
         ].join('\n'),
@@ -105,6 +106,17 @@ export const command: Command = {
     return stopped;
   },
 };
+
+/** Where the console's first log-in starts: the one-time set-up codes while a gateway has no technician. */
+function setupLines(dataDir: string): string[] {
+  const lines: string[] = [];
+  for (const [which, url] of [['point', '/console/'], ['coordinator', '/console/']] as const) {
+    const file = join(dataDir, which, 'setup-code');
+    if (!existsSync(file)) continue;
+    lines.push(`  ${`${which} set-up code:`.padEnd(22)} ${readFileSync(file, 'utf8').trim()}  (first technician account, at ${url}; also in ${file})`);
+  }
+  return lines;
+}
 
 function readScenario(file: string): ScenarioInput {
   let parsed: unknown;
