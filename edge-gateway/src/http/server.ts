@@ -1,7 +1,8 @@
 // The gateway's HTTP server. All endpoints are listed in one request table (see routes passed in),
 // so the whole surface is readable in one place; every JSON reply is `{status, data?, error?}`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.js';
@@ -85,7 +86,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     const handler = routes[`${req.method} ${url.pathname}`];
     if (handler) {
       try {
-        send(res, await handler(req, url));
+        send(res, await handler(req, url), undefined, acceptsGzip(req));
       } catch (err) {
         if (err instanceof HttpError) send(res, { kind: 'json', status: err.status, data: null, ...(err.headers ? { headers: err.headers } : {}) }, err.message);
         else throw err;
@@ -94,7 +95,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     }
     if (req.method === 'GET' && staticDir) {
       const file = staticFile(staticDir, url.pathname);
-      if (file) return send(res, { kind: 'file', path: file, type: TYPES[extname(file)] ?? 'application/octet-stream' });
+      if (file) return sendStatic(req, res, file, url.pathname);
     }
     send(res, { kind: 'json', status: 404, data: null }, `no route for ${req.method} ${url.pathname}`);
   }
@@ -117,7 +118,57 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   };
 }
 
-function send(res: ServerResponse, reply: Reply, error?: string): void {
+/** Text a phone downloads over slow Wi-Fi: worth compressing (images are compressed already). */
+const COMPRESSIBLE = new Set(['.js', '.css', '.html', '.svg', '.json', '.txt', '.md']);
+/** Static files gzipped once per version of the file (the built UI is a few hundred KB at most). */
+const gzipCache = new Map<string, { mtimeMs: number; size: number; gz: Buffer }>();
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const ae = req.headers['accept-encoding'];
+  if (typeof ae !== 'string') return false;
+  // "gzip", "gzip;q=0.8" yes; "gzip;q=0" means not acceptable
+  return ae.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (name !== 'gzip' && name !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+function gzipped(file: string): Buffer {
+  const st = statSync(file);
+  const hit = gzipCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.gz;
+  const gz = gzipSync(readFileSync(file), { level: 9 });
+  gzipCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, gz });
+  return gz;
+}
+
+/**
+ * A file of the built UI. Vite names assets by content hash, so `/assets/…` never changes under its name and a
+ * phone keeps it (no second download on the next visit); everything else is revalidated.
+ */
+function sendStatic(req: IncomingMessage, res: ServerResponse, file: string, pathname: string): void {
+  const ext = extname(file);
+  const headers: Record<string, string> = {
+    'Content-Type': TYPES[ext] ?? 'application/octet-stream',
+    'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (COMPRESSIBLE.has(ext)) {
+    headers['Vary'] = 'Accept-Encoding';
+    if (acceptsGzip(req)) {
+      const body = gzipped(file);
+      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(body.length) });
+      res.end(body);
+      return;
+    }
+  }
+  res.writeHead(200, headers);
+  createReadStream(file).pipe(res);
+}
+
+function send(res: ServerResponse, reply: Reply, error?: string, gzip = false): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (reply.kind !== 'file') for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   if (reply.kind === 'json') {
@@ -126,10 +177,19 @@ function send(res: ServerResponse, reply: Reply, error?: string): void {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(body);
   } else if (reply.kind === 'html') {
-    res.writeHead(reply.status ?? 200, {
+    const headers: Record<string, string> = {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
-    });
+      Vary: 'Accept-Encoding',
+    };
+    // Server-rendered pages are the no-JavaScript fallback for old phones: compress them too.
+    if (gzip && reply.body.length > 1024) {
+      const body = gzipSync(reply.body, { level: 6 });
+      res.writeHead(reply.status ?? 200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(body.length) });
+      res.end(body);
+      return;
+    }
+    res.writeHead(reply.status ?? 200, headers);
     res.end(reply.body);
   } else {
     res.writeHead(200, { 'Content-Type': reply.type, 'Cache-Control': 'no-cache' });
