@@ -3,7 +3,7 @@
 // panel. One refresh in flight at most; the driver puts the panel to sleep after each one.
 import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { DEFAULT_STALE_AFTER_MS, isStale, parseBoardContent, type BoardContent, type ChargingStatus } from './content.js';
+import { DEFAULT_STALE_AFTER_MS, isStale, parseBoardContent, type BoardContent, type ChargingStatus, type HelpBoard } from './content.js';
 import type { Frame, Rect } from './frame.js';
 import { layoutBoard, sizesFor, type Page, type Sizes } from './layout.js';
 import type { PanelProfile } from './panels.js';
@@ -90,8 +90,11 @@ export class BoardService {
   /** New content from the coordinator or local staff (validated here). */
   setContent(input: unknown): void {
     const next = parseBoardContent(input);
+    const current = this.content;
     // Charging figures come live from the charging service: new text must not blank them until its next feed.
     this.content = next.charging || !this.content.charging ? next : { ...next, charging: this.content.charging };
+    // Likewise the citizen-help counts, which come live from the help service.
+    if (!next.help && current.help) this.content = { ...this.content, help: current.help };
     this.relayout();
     void this.check();
   }
@@ -100,6 +103,15 @@ export class BoardService {
   setCharging(charging: ChargingStatus): void {
     this.content = { ...this.content, charging };
     this.version++;
+    void this.check();
+  }
+
+  /** Live citizen-help counts; a change of the numbers lays the pages out again (the help block may grow). */
+  setHelp(help: HelpBoard): void {
+    const h = this.content.help;
+    if (h && JSON.stringify(h) === JSON.stringify(help)) return;
+    this.content = { ...this.content, help };
+    this.relayout();
     void this.check();
   }
 

@@ -3,6 +3,8 @@
 // services, opening hours and charging. One schema validates content from the coordinator and from
 // local staff alike; the rendered board marks content older than a configured age.
 import { z } from 'zod';
+import { NEED_CATEGORIES } from '../api/reports/schemas.js';
+import { DirectoryEntrySchema } from '../directory/schemas.js';
 
 /** Languages the board has labels and fonts for. Dutch (B1) always comes first. */
 export const LANGUAGES = ['nl', 'en', 'ar', 'pl', 'tr'] as const;
@@ -44,6 +46,16 @@ export const ChargingStatusSchema = z.object({
 });
 export type ChargingStatus = z.infer<typeof ChargingStatusSchema>;
 
+/** Citizen help in aggregate (help/aggregate.ts boardLine): counts only, never who or where. */
+export const HelpBoardSchema = z.object({
+  requestsOpen: z.number().int().min(0),
+  offersOpen: z.number().int().min(0),
+  matched: z.number().int().min(0),
+  done: z.number().int().min(0),
+  mostNeeded: z.array(z.enum(NEED_CATEGORIES)).max(3),
+});
+export type HelpBoard = z.infer<typeof HelpBoardSchema>;
+
 export const BoardContentSchema = z
   .object({
     point: z.object({ name: z.string().trim().min(1).max(80) }),
@@ -58,6 +70,10 @@ export const BoardContentSchema = z
     services: z.array(z.enum(SERVICES)).default([]),
     openingHours: z.array(OpeningHoursSchema).max(4).default([]),
     charging: ChargingStatusSchema.optional(),
+    /** Live from the point's citizen help (like charging); a broadcast need not carry it. */
+    help: HelpBoardSchema.optional(),
+    /** Coordinator broadcasts: nearby places for the point's directory (replaces the coordinator's earlier list). */
+    directory: z.array(DirectoryEntrySchema).max(64).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.languages[0] !== 'nl') ctx.addIssue({ code: 'custom', path: ['languages', 0], message: 'Dutch (nl) must come first' });

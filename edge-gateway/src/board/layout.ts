@@ -4,6 +4,7 @@ import { RTL_LANGUAGES, type BoardContent, type Lang } from './content.js';
 import { primaryCapHeightRatio, wrapLines } from './fonts.js';
 import { NEED_ICON, SERVICE_ICON, type IconName } from './icons.js';
 import { LABELS } from './labels.js';
+import { HELP_LABELS } from './help-labels.js';
 import { minFontPx, type PanelProfile } from './panels.js';
 
 export interface Sizes {
@@ -108,6 +109,17 @@ export function buildBlocks(content: BoardContent, lang: Lang, panel: PanelProfi
   const hours = hhmmRanges(content, lang);
   if (hours.length > 0) services.push({ icon: 'clock', lines: wrap(`${L.hours}: ${hours.join('; ')}`) });
   if (services.length > 0) blocks.push({ title: L.services, icon: 'help', entries: services });
+  // Citizen help in aggregate: numbers and categories only, never who asked or where.
+  const help = content.help;
+  if (help && help.requestsOpen + help.offersOpen + help.matched + help.done > 0) {
+    const H = HELP_LABELS[lang];
+    const entries: Entry[] = [
+      { icon: 'users', lines: wrap(H.counts(help.requestsOpen, help.offersOpen), true) },
+      { icon: 'check', lines: wrap(H.matched(help.matched, help.done)) },
+    ];
+    if (help.mostNeeded.length > 0) entries.push({ icon: 'alert', lines: wrap(H.mostNeeded(help.mostNeeded.map((c) => H.categories[c]).join(', '))) });
+    blocks.push({ title: H.title, icon: 'actions', entries });
+  }
   return blocks;
 }
 

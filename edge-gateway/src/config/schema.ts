@@ -93,6 +93,12 @@ export const ConfigSchema = z.strictObject({
       personalRetentionDays: z.number().positive().max(365).default(30),
     })
     .default({ personalRetentionDays: 30 }),
+  /** Where the point is (WGS84): walking distances in the neighbourhood directory start here. */
+  location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+  /** Citizen help (offers and requests): unhandled entries expire after this many hours. */
+  help: z
+    .strictObject({ entryLifetimeHours: z.number().positive().max(24 * 90).default(72) })
+    .default({ entryLifetimeHours: 72 }),
   vedirect: z.array(VeDirectEntrySchema).max(4).default([]),
   mqtt: MqttBrokerSchema.default({ mode: 'embedded', host: '127.0.0.1', port: 1883 }),
   http: z

@@ -8,6 +8,10 @@ export const PointIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'poin
 
 const pctOrNull = z.number().min(0).max(100).nullable();
 
+const count = z.number().int().min(0);
+const HelpCategoryKey = z.string().regex(/^[a-z][a-z-]{0,15}$/);
+const HelpCounts = z.object({ open: count, matched: count, done: count });
+
 export const PointStatusSchema = z.object({
   v: z.literal(1),
   point: PointIdSchema,
@@ -42,6 +46,19 @@ export const PointStatusSchema = z.object({
       refusedNoPowerToday: z.number().int().min(0),
     })
     .optional(),
+  /**
+   * Citizen help in aggregate (help/aggregate.ts): per category of the needs report, offers and requests open,
+   * matched (incl. in progress) and done, and the most needed categories. Optional: older points omit it.
+   */
+  help: z
+    .object({
+      requests: z.record(HelpCategoryKey, HelpCounts),
+      offers: z.record(HelpCategoryKey, HelpCounts),
+      mostNeeded: z.array(HelpCategoryKey).max(3),
+    })
+    .optional(),
+  /** Where the point stands (its configuration), so the coordinator can list it in other points' directories. */
+  location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
 });
 export type PointStatus = z.infer<typeof PointStatusSchema>;
 

@@ -10,6 +10,7 @@ const PORT_VOLTS = 5;
 export interface PointIdentity {
   id: string;
   name: string;
+  location?: { lat: number; lon: number };
 }
 
 function firstReading<T extends TelemetryType>(nodes: NodeView[], type: T) {
@@ -22,7 +23,9 @@ function firstReading<T extends TelemetryType>(nodes: NodeView[], type: T) {
 
 export type ChargingStats = NonNullable<PointStatus['chargingStats']>;
 
-export function buildPointStatus(point: PointIdentity, registry: NodeRegistry, now: number, seq: number, chargingStats?: ChargingStats): PointStatus {
+export type HelpAggregate = NonNullable<PointStatus['help']>;
+
+export function buildPointStatus(point: PointIdentity, registry: NodeRegistry, now: number, seq: number, chargingStats?: ChargingStats, help?: HelpAggregate): PointStatus {
   const nodes = registry.nodes();
   const fuel = firstReading(nodes, 'fuel');
   const battery = firstReading(nodes, 'battery');
@@ -56,5 +59,7 @@ export function buildPointStatus(point: PointIdentity, registry: NodeRegistry, n
       : null,
     alarms: alarms.slice(0, 32),
     ...(chargingStats ? { chargingStats } : {}),
+    ...(help ? { help } : {}),
+    ...(point.location ? { location: point.location } : {}),
   };
 }

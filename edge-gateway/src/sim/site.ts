@@ -141,6 +141,8 @@ export async function prepareSimulatedSite(opts: { dataDir: string; pointHttpPor
     role: 'point',
     id: SIM_POINT_ID,
     name: pointName,
+    // Where the point stands (a fictional site in Utrecht): walking distances in the neighbourhood directory.
+    location: { lat: 52.0894, lon: 5.1077 },
     dataDir: '.',
     log: { level: logLevel, format: 'pretty' },
     nodes: nodes.map((n) => ({ id: n.id, kind: n.kind, heartbeatS: 60 })),
