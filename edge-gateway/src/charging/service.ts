@@ -72,6 +72,43 @@ export interface BoardSummary {
   nowServing: number[];
 }
 
+/** A number as staff see it: no token, no holder. */
+export interface StaffTicket {
+  number: number;
+  state: Ticket['state'];
+  port: number | null;
+  takenAt: number;
+  offeredAt: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  end: SessionEnd | null;
+  /** Offer expiry or end of the collection time, when this number holds the port. */
+  until: number | null;
+  /** Taken → started charging (or ended, or now). */
+  waitedMs: number;
+}
+
+export interface StaffChargingView {
+  /** The gateway's time (ms) the view is of: `until` and the others count from it, not from the reader's clock. */
+  now: number;
+  /** The module is configured on. */
+  enabled: boolean;
+  /** Charging runs: coordinator policy and the staff switch both allow it. */
+  open: boolean;
+  localOpen: boolean;
+  policy: ChargingPolicy;
+  chargerOnline: boolean;
+  stage: ShedStage;
+  portsAllowed: number;
+  nowServing: number[];
+  waiting: number;
+  /** Waiting, offered and charging numbers, lowest first. */
+  tickets: StaffTicket[];
+  /** The 20 most recently finished (ended, missed, cancelled), newest first. */
+  finished: StaffTicket[];
+  ports: { p: number; state: PortRecord['state']; number: number | null; since: number; until: number | null; fault: PortFault | null; paused: boolean; mA: number | null; wh: number | null }[];
+}
+
 export interface ChargingStatus extends BoardSummary {
   policy: ChargingPolicy;
   portsAllowed: number;
@@ -92,6 +129,8 @@ export class ChargingService {
   private nextNumber = 1;
   private stage: ShedStage = 'off';
   private policy: ChargingPolicy;
+  /** Staff's own switch at the point; charging runs only when it and the coordinator's policy both allow. */
+  private localOpen = true;
   /** Ports the power budget allows (before faulty or disabled ports are taken out). */
   private budgetPorts = 0;
   private onBattery = false;
@@ -153,7 +192,7 @@ export class ChargingService {
       this.record({ kind: 'refused', at: now, reason });
       return { ok: false, reason };
     };
-    if (!cfg.enabled || this.policy === 'off') return refuse('off');
+    if (!cfg.enabled || !this.open) return refuse('off');
     if (this.stage === 'off') return refuse('no-power');
     const waiting = this.waiting();
     if (waiting.length >= cfg.maxQueue) return refuse('queue-full');
@@ -215,9 +254,9 @@ export class ChargingService {
   board(): BoardSummary {
     const cfg = this.opts.config;
     const offered = this.ports.filter((p) => p.state === 'offered').map((p) => p.number ?? 0);
-    const usable = this.chargerOnline && cfg.enabled && this.policy !== 'off';
+    const usable = this.chargerOnline && cfg.enabled && this.open;
     return {
-      enabled: cfg.enabled && this.policy !== 'off',
+      enabled: cfg.enabled && this.open,
       chargerOnline: this.chargerOnline,
       stage: this.stage,
       freePorts: usable ? Math.max(0, Math.min(this.ports.filter((p) => p.state === 'free').length, this.allowed - this.activeCount())) : 0,
@@ -259,14 +298,111 @@ export class ChargingService {
     if (policy === this.policy) return;
     this.log.info('charging policy changed', { from: this.policy, to: policy });
     this.policy = policy;
-    if (policy === 'off') {
-      const now = this.opts.clock.now();
-      for (const port of this.ports) {
-        if (port.state === 'offered') this.withdrawOffer(port, now);
-        else if (port.session) this.endSession(port, 'stopped', now);
-      }
-    }
+    if (policy === 'off') this.stopAll(this.opts.clock.now());
     this.tick();
+  }
+
+  // --- staff at the point ---
+
+  /** Whether charging runs here: the coordinator's policy and the staff's own switch both allow it. */
+  private get open(): boolean {
+    return this.policy !== 'off' && this.localOpen;
+  }
+
+  /**
+   * Staff open or close charging at this point (e.g. at night, or the room is needed). Closing works as the
+   * coordinator's 'off': new numbers are refused, offers go back to the queue, sessions end ('stopped') so
+   * residents collect their phones; the queue is kept for the reopening. The coordinator's 'off' still wins.
+   */
+  setLocalOpen(open: boolean): void {
+    if (open === this.localOpen) return;
+    this.log.info(open ? 'charging opened by staff' : 'charging closed by staff');
+    this.localOpen = open;
+    this.dirty = true;
+    if (!open) this.stopAll(this.opts.clock.now());
+    this.tick();
+  }
+
+  /** What staff see of the queue: numbers, states and ports only (no tokens, no holder ids). */
+  staffView(): StaffChargingView {
+    const now = this.opts.clock.now();
+    const s = this.status();
+    const view = (t: Ticket): StaffTicket => {
+      const port = t.port !== null ? this.ports[t.port] : undefined;
+      const until = port && port.number === t.number && (t.state === 'offered' || t.state === 'ended') ? port.until : null;
+      return { number: t.number, state: t.state, port: t.port, takenAt: t.takenAt, offeredAt: t.offeredAt, startedAt: t.startedAt, endedAt: t.endedAt, end: t.end, until, waitedMs: (t.startedAt ?? t.endedAt ?? now) - t.takenAt };
+    };
+    const all = [...this.tickets.values()].sort((a, b) => a.number - b.number);
+    const open = all.filter((t) => t.state === 'waiting' || t.state === 'offered' || t.state === 'charging');
+    const finished = all.filter((t) => !open.includes(t)).sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0)).slice(0, 20);
+    return {
+      now,
+      enabled: this.opts.config.enabled,
+      open: this.open,
+      localOpen: this.localOpen,
+      policy: this.policy,
+      chargerOnline: this.chargerOnline,
+      stage: this.stage,
+      portsAllowed: this.allowed,
+      nowServing: s.nowServing,
+      waiting: s.queueLength,
+      tickets: open.map(view),
+      finished: finished.map(view),
+      ports: this.ports.map((p) => ({ p: p.p, state: p.state, number: p.number, since: p.since, until: p.until, fault: p.fault, paused: p.session?.paused ?? false, mA: p.reported?.mA ?? null, wh: p.session ? Math.round(p.session.wh * 100) / 100 : null })),
+    };
+  }
+
+  /** Staff: the resident of an offered number did not come; it is marked missed and the port goes to the next number. */
+  skip(number: number): boolean {
+    const t = this.tickets.get(number);
+    if (!t || t.state !== 'offered' || t.port === null) return false;
+    const now = this.opts.clock.now();
+    const port = this.ports[t.port];
+    t.state = 'missed';
+    t.endedAt = now;
+    this.record({ kind: 'missed', at: now, number: t.number, port: t.port });
+    if (port && port.number === t.number) this.freePort(port, now);
+    this.rebalance(now);
+    this.save();
+    return true;
+  }
+
+  /** Staff: a missed number turns up late; it goes back in the queue, in its number's place (lowest first). */
+  reoffer(number: number): boolean {
+    const t = this.tickets.get(number);
+    if (!t || t.state !== 'missed') return false;
+    const now = this.opts.clock.now();
+    t.state = 'waiting';
+    t.port = null;
+    t.endedAt = null;
+    // no evidence row: the 'missed' stays counted, and the offer that follows is recorded as usual
+    this.dirty = true;
+    this.rebalance(now);
+    this.save();
+    return true;
+  }
+
+  /**
+   * Staff hand a phone back: a charging session ends ('stopped') and a port waiting for collection is freed
+   * now, so the next number gets it without waiting for the collection time.
+   */
+  releasePort(p: number): boolean {
+    const port = this.ports[p];
+    if (!port || (port.state !== 'charging' && port.state !== 'done')) return false;
+    const now = this.opts.clock.now();
+    if (port.session) this.endSession(port, 'stopped', now);
+    if (port.state === 'done') this.freePort(port, now);
+    this.rebalance(now);
+    this.save();
+    return true;
+  }
+
+  /** Offers go back to the queue, sessions end so residents collect their phones. */
+  private stopAll(now: number): void {
+    for (const port of this.ports) {
+      if (port.state === 'offered') this.withdrawOffer(port, now);
+      else if (port.session) this.endSession(port, 'stopped', now);
+    }
   }
 
   /** Compact figures for the point's status to the coordinator (merge into the status message's `charging`). */
@@ -346,7 +482,7 @@ export class ChargingService {
     const view = powerView(this.opts.power.system, inputs, cfg, this.onBattery);
     this.lastPower = view;
     const prevStage = this.stage;
-    this.stage = cfg.enabled && this.policy !== 'off' ? shedStage(view.hoursLeft, cfg, prevStage) : 'off';
+    this.stage = cfg.enabled && this.open ? shedStage(view.hoursLeft, cfg, prevStage) : 'off';
     const allowed = portsAllowed(view.availableW, this.stage, cfg);
     if (allowed !== this.budgetPorts || this.stage !== prevStage) {
       this.log.info('charging budget', { stage: this.stage, allowed, availableW: Math.round(view.availableW), hoursLeft: view.hoursLeft === null ? null : Math.round(view.hoursLeft * 10) / 10, limitedBy: view.limitedBy });
@@ -620,8 +756,10 @@ export class ChargingService {
     const now = this.opts.clock.now();
     this.chargerOnline = true;
     this.log.info('charger node online', { node: this.opts.config.node });
-    // Re-assert every relay: after a reboot or failsafe the node's view may differ from ours.
+    // Re-assert every relay: after a reboot or failsafe the node's view may differ from ours. Not a disabled
+    // port: the technician may be testing it (a rebooted node starts with every port off anyway).
     for (const port of this.ports) {
+      if (port.state === 'disabled') continue;
       port.sentAt = null;
       this.sendWant(port, now);
     }
@@ -654,6 +792,8 @@ export class ChargingService {
   private resend(now: number): void {
     const grace = this.opts.config.tickS * 2000;
     for (const port of this.ports) {
+      // A disabled port is the technician's (commissioning switches it for a test): do not switch it back.
+      if (port.state === 'disabled') continue;
       const mismatch = port.reported !== null && port.reported.on !== port.want && port.sentAt !== null && now - port.sentAt >= grace;
       if (mismatch) port.sentAt = null;
       this.sendWant(port, now);
@@ -689,7 +829,7 @@ export class ChargingService {
   }
 
   private snapshot(): ChargingSnapshot {
-    return { nextNumber: this.nextNumber, tickets: [...this.tickets.values()], ports: this.ports, holderStarts: this.holderStarts, stage: this.stage, policy: this.policy };
+    return { nextNumber: this.nextNumber, tickets: [...this.tickets.values()], ports: this.ports, holderStarts: this.holderStarts, stage: this.stage, policy: this.policy, localOpen: this.localOpen };
   }
 
   /**
@@ -739,6 +879,8 @@ export class ChargingService {
       this.nextNumber = snap.nextNumber;
       this.holderStarts = snap.holderStarts;
       this.stage = snap.stage;
+      // a closure by staff outlasts a restart (snapshots from before the switch existed: open)
+      this.localOpen = snap.localOpen ?? true;
       for (const t of snap.tickets) {
         this.tickets.set(t.number, t);
         this.byToken.set(t.token, t.number);

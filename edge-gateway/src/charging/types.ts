@@ -5,7 +5,7 @@ import type { DetectorState } from './detector.js';
 export const PORT_STATES = ['free', 'offered', 'charging', 'done', 'fault', 'disabled'] as const;
 export type PortStateName = (typeof PORT_STATES)[number];
 
-/** How a session ended; 'stopped' = the coordinator switched charging off at this point. */
+/** How a session ended; 'stopped' = charging was switched off (coordinator or staff), or staff handed the phone back. */
 export type SessionEnd = 'full' | 'unplugged' | 'timeout' | 'fault' | 'disabled' | 'stopped';
 export type PortFault = 'overcurrent' | 'stuck-on' | 'sensor';
 
@@ -70,6 +70,8 @@ export interface ChargingSnapshot {
   holderStarts: Record<string, number[]>;
   stage: ShedStage;
   policy: 'budget' | 'off';
+  /** Staff's switch at the point (absent in snapshots from before it existed: open). */
+  localOpen?: boolean;
 }
 
 export type RefusalReason = 'no-power' | 'off' | 'queue-full' | 'limit';

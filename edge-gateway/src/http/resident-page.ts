@@ -1,15 +1,19 @@
-// The resident screen rendered on the gateway: the page works on a phone without JavaScript (or before
-// it loads over slow Wi-Fi), and the Preact app takes it over when it runs. Same component, same strings.
+// The resident screens rendered on the gateway: each page works on a phone without JavaScript (or before
+// it loads over slow Wi-Fi), and the Preact app takes it over when it runs. Same components, same strings.
+// The status page carries the board's content and hands what it was rendered with to the app (a JSON
+// data block), so the app starts from the same state without a request.
 import { existsSync, readFileSync } from 'node:fs';
 import { repoPaths } from '../paths.js';
-import { h } from 'preact';
+import { h, type VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { StatusPage } from '../../../kiosk-ui/src/resident/StatusPage.js';
-import { createI18n, pickLang } from '../../../kiosk-ui/src/lib/i18n/i18n.js';
+import { initialScript } from '../../../kiosk-ui/src/resident/initial.js';
+import type { BoardContent as UiBoardContent } from '../../../kiosk-ui/src/lib/api/board.js';
+import { createI18n, pickLang, type I18n } from '../../../kiosk-ui/src/lib/i18n/i18n.js';
 import { RTL_LANGS } from '../../../kiosk-ui/src/lib/i18n/strings.js';
+import type { BoardContent } from '../board/content.js';
 import type { StatusData } from './status-view.js';
 import { escapeHtml } from './server.js';
-
 
 export interface PageRequest {
   /** `?lang=` from the address. */
@@ -25,25 +29,66 @@ function languages(header: string | undefined): string[] {
     .filter(Boolean);
 }
 
-export function createResidentPage(uiDir: string | undefined) {
+export interface ShellOptions {
+  title: string;
+  /** Server-rendered markup for `<div id="app">`. */
+  body: string;
+  /** Before `<div id="app">` (e.g. the initial-data block). */
+  before?: string;
+  /** Extra `<head>` markup (e.g. a `<noscript>` refresh for pages that change by themselves). */
+  head?: string;
+  /** Without the built UI the page refreshes itself this often (s). */
+  refreshS?: number;
+}
+
+/**
+ * Wraps server-rendered markup in the built UI's index.html (its stylesheet and script), or, without a
+ * built UI, in a minimal page with the shared stylesheet inlined.
+ */
+export function createPageShell(uiDir: string | undefined) {
   const indexFile = uiDir ? `${uiDir}/index.html` : null;
   const shell = indexFile && existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
   const css = shell ? '' : readFileSync(repoPaths.fallbackCss, 'utf8');
 
-  return (status: StatusData, req: PageRequest): string => {
+  return (req: PageRequest, render: (i18n: I18n) => ShellOptions): string => {
     const lang = pickLang([req.lang, ...languages(req.acceptLanguage)]);
     const dir = RTL_LANGS.has(lang) ? 'rtl' : 'ltr';
-    const body = renderToString(h(StatusPage, { i18n: createI18n(lang), status, mode: 'polling', lost: false }));
+    const o = render(createI18n(lang));
+    const app = `${o.before ?? ''}<div id="app">${o.body}</div>`;
     if (shell) {
-      return shell.replace(/<html[^>]*>/, `<html lang="${lang}" dir="${dir}">`).replace('<div id="app"></div>', `<div id="app">${body}</div>`);
+      return shell
+        .replace(/<html[^>]*>/, `<html lang="${lang}" dir="${dir}">`)
+        .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(o.title)}</title>`)
+        .replace('</head>', `${o.head ?? ''}</head>`)
+        .replace('<div id="app"></div>', () => app);
     }
-    // No built UI: a complete page with the shared stylesheet inlined, refreshed by the browser itself.
     return `<!doctype html>
 <html lang="${lang}" dir="${dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="30"><title>${escapeHtml(status.point.name)}</title>
+${o.refreshS ? `<meta http-equiv="refresh" content="${o.refreshS}">` : ''}<title>${escapeHtml(o.title)}</title>
 <style>${css}</style></head>
-<body>${body}</body>
+<body>${app}</body>
 </html>`;
   };
+}
+
+export function renderVNode(node: VNode): string {
+  return renderToString(node);
+}
+
+/** The status page: `content` is the board's current content (absent: the page shows empty questions). */
+export function createResidentPage(uiDir: string | undefined) {
+  const page = createPageShell(uiDir);
+  return (status: StatusData, req: PageRequest, content?: BoardContent | null): string =>
+    page(req, (i18n) => {
+      // the board's zod type and the UI's contract type describe the same JSON
+      const c = content as UiBoardContent | null | undefined;
+      return {
+        title: `${status.point.name} · ${i18n.t('app.title')}`,
+        body: renderToString(h(StatusPage, { i18n, status, mode: 'polling', lost: false, content: c })),
+        before: initialScript(content === undefined ? { status } : { status, content: c ?? null }),
+        head: '<noscript><meta http-equiv="refresh" content="60"></noscript>',
+        refreshS: 30,
+      };
+    });
 }

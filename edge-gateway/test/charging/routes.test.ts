@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargingConfig } from '../../src/charging/config.js';
-import { chargingRoutes, HOLDER_COOKIE } from '../../src/charging/routes.js';
+import { chargingApi, HOLDER_COOKIE } from '../../src/charging/routes.js';
 import { ChargingService } from '../../src/charging/service.js';
 import { MemoryChargingPersistence } from '../../src/charging/types.js';
 import { EventBus } from '../../src/core/bus.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { GatewayEvents } from '../../src/core/events.js';
-import type { HttpServer } from '../../src/http/server.js';
-import { createHttpServer } from '../../src/http/server.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { startHarness, type Harness } from '../api/harness.js';
 import { EXAMPLE_POWER_CONFIG, loadPowerConfig, toPowerSystem } from '../../../hardware/src/power-config.js';
 
 const clock = new ManualClock();
@@ -21,15 +19,16 @@ const service = new ChargingService({
   power: { system: toPowerSystem(loadPowerConfig(EXAMPLE_POWER_CONFIG)), inputs: () => ({ generatorRunning: true, fuelL: 50, soc: 90 }) },
   sendCommand: () => true,
 });
-let http: HttpServer;
+let http: Harness;
 let base: string;
 
 beforeAll(async () => {
   service.start();
   const now = clock.now();
   bus.emit('reading', { msg: { v: 1, node: 'charger-1', boot: 1, seq: 1, ts: now, type: 'charger', body: { ports: [{ p: 0, on: false, mA: 0, fault: null }], failsafe: false } }, link: 't', receivedAt: now });
-  http = createHttpServer({ routes: chargingRoutes(service), log: silentLogger });
-  base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
+  // the charging rows as the gateway serves them: in the API's request table (real SQLite, real server)
+  http = await startHarness({ modules: [chargingApi(service)] });
+  base = http.url;
 });
 afterAll(async () => {
   await http.close();
