@@ -14,6 +14,8 @@ export interface PointSnapshot {
   link: LinkType;
   /** ms since the last status arrived (null: never heard from). */
   silentMs: number | null;
+  /** The point's own report interval when known (points may report less often than the link's default). */
+  reportIntervalMs?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export type AlertRule =
 /** A point is silent after this many missed reports of its link's interval. */
 export const REPORT_INTERVAL_MS: Record<LinkType, number> = { mqtt: 60_000, lora: 15 * 60_000 };
 export const MISSED_REPORTS_SILENT = 3;
-export const silentAfterMs = (link: LinkType): number => REPORT_INTERVAL_MS[link] * MISSED_REPORTS_SILENT;
+export const silentAfterMs = (link: LinkType, reportIntervalMs?: number): number => Math.max(REPORT_INTERVAL_MS[link], reportIntervalMs ?? 0) * MISSED_REPORTS_SILENT;
 
 /** Battery current (A, negative = discharging) below which the generator counts as not charging it. */
 export const GENERATOR_STOPPED_DISCHARGE_A = -2;
@@ -63,7 +65,7 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
     value: (s) => (s.status ? s.status.alarms.some((a) => /^(fuel-sensor:(fault|unplugged)|battery-sensor:fault)$/.test(a)) : null),
   },
   { id: 'charging-fault', severity: 'warning', kind: 'condition', raiseDelayMs: 30_000, clearDelayMs: 30_000, value: (s) => hasAlarm(s, 'charger:') },
-  { id: 'point-silent', severity: 'critical', kind: 'condition', raiseDelayMs: 0, clearDelayMs: 0, value: (s) => (s.silentMs === null ? null : s.silentMs > silentAfterMs(s.link)) },
+  { id: 'point-silent', severity: 'critical', kind: 'condition', raiseDelayMs: 0, clearDelayMs: 0, value: (s) => (s.silentMs === null ? null : s.silentMs > silentAfterMs(s.link, s.reportIntervalMs)) },
 ];
 
 export type AlertState = 'active' | 'acknowledged' | 'cleared' | 'resolved';
@@ -105,7 +107,8 @@ interface RuleState {
 }
 
 export class AlertEngine {
-  private readonly states = new Map<string, RuleState>();
+  /** Per point, one state per rule (same order as `rules`). */
+  private readonly states = new Map<string, RuleState[]>();
   private readonly alerts = new Map<number, Alert>();
   private nextId = 1;
 
@@ -114,15 +117,43 @@ export class AlertEngine {
     private readonly emit: (e: AlertEvent) => void = () => {},
   ) {}
 
-  /** Evaluate every rule for this point. Call on each status and periodically (for silence and delays). */
-  evaluate(snap: PointSnapshot, now: number): void {
-    for (const rule of this.rules) this.step(rule, snap, now);
+  /**
+   * Takes back an alert whose condition was still holding when the coordinator last stopped (from its
+   * store), so the condition clearing later closes it instead of a duplicate being raised. Ids of new
+   * alerts continue after the highest restored one.
+   */
+  restore(alert: Alert): void {
+    const copy = { ...alert };
+    this.alerts.set(copy.id, copy);
+    this.nextId = Math.max(this.nextId, copy.id + 1);
+    const i = this.rules.findIndex((r) => r.id === copy.rule);
+    if (copy.clearedAt === null && i >= 0) this.pointStates(copy.point, copy.raisedAt)[i] = { pending: true, pendingSince: copy.raisedAt, alert: copy };
   }
 
-  private step(rule: AlertRule, snap: PointSnapshot, now: number): void {
-    const key = `${snap.point}\u0000${rule.id}`;
-    let st = this.states.get(key);
-    if (!st) this.states.set(key, (st = { pending: null, pendingSince: now, alert: null }));
+  /** Ids of new alerts start here (e.g. after the highest id in a store). */
+  startIdsAt(id: number): void {
+    this.nextId = Math.max(this.nextId, id);
+  }
+
+  /** Whether a rule of this point waits for its delay (to raise or to clear): a periodic check must evaluate it. */
+  waiting(point: string): boolean {
+    for (const st of this.states.get(point) ?? []) if (st.pending !== null && st.pending !== (st.alert !== null)) return true;
+    return false;
+  }
+
+  /** Evaluate every rule for this point. Call on each status and periodically (for silence and delays). */
+  evaluate(snap: PointSnapshot, now: number): void {
+    const states = this.pointStates(snap.point, now);
+    this.rules.forEach((rule, i) => this.step(rule, states[i]!, snap, now));
+  }
+
+  private pointStates(point: string, now: number): RuleState[] {
+    let states = this.states.get(point);
+    if (!states) this.states.set(point, (states = this.rules.map(() => ({ pending: null, pendingSince: now, alert: null }))));
+    return states;
+  }
+
+  private step(rule: AlertRule, st: RuleState, snap: PointSnapshot, now: number): void {
     const raised = st.alert !== null;
     let want: boolean | null; // the condition as seen with hysteresis: true = should be raised
     let value: number | boolean | null;
@@ -190,6 +221,12 @@ export class AlertEngine {
     a.resolvedBy = by;
     this.emit({ type: 'resolved', alert: { ...a } });
     return { ...a };
+  }
+
+  /** Drops an alert whose condition has cleared from memory; the caller's store keeps the record. */
+  forget(id: number): void {
+    const a = this.alerts.get(id);
+    if (a && a.clearedAt !== null) this.alerts.delete(id);
   }
 
   private get(id: number): Alert {

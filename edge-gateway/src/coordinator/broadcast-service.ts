@@ -46,6 +46,8 @@ export interface BroadcastServiceOptions {
   publish: (topic: string, payload: string) => Promise<void>;
   /** Points the coordinator knows (it has heard from), for target `"all"`. */
   knownPoints: () => string[];
+  /** Makes each point's copy (its own name, its directory of other points); default: the content as given. */
+  perPoint?: (point: string, content: BoardContent) => BoardContent;
   clock: Clock;
   log: Logger;
   /** How long a broadcast stays valid at the points (default 24 h). */
@@ -67,7 +69,8 @@ export class BroadcastService {
     const ttl = this.o.ttlMs ?? 24 * 3_600_000;
     const record: BroadcastRecord = { id: randomUUID(), at: now, expiresAt: now + ttl, target, authority: content.authority, deliveries: [] };
     for (const point of points) {
-      const signed = await this.o.signer.sign({ ...content, source: 'coordinator' }, { kind: 'point', point }, now, ttl);
+      const own = this.o.perPoint ? this.o.perPoint(point, content) : content;
+      const signed = await this.o.signer.sign({ ...own, source: 'coordinator' }, { kind: 'point', point }, now, ttl);
       const d: BroadcastDelivery = { point, seq: signed.payload.seq, sendError: null, result: null };
       try {
         await this.o.publish(pointTopics.board(point), JSON.stringify(signed));

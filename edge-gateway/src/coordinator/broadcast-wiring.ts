@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../gateway/lifecycle.js';
 import type { Logger } from '../log/logger.js';
 import { BoardResultIngest } from './board-results.js';
-import { BroadcastService } from './broadcast-service.js';
+import { BroadcastService, type BroadcastServiceOptions } from './broadcast-service.js';
 import { BoardSigner, FileCounterStore, loadOrCreateSigningKey } from './signing/index.js';
 
 /** In the data dir: the signer's last used sequence (a restart must never reuse one). */
@@ -25,6 +25,7 @@ export interface BroadcastWiring {
   client: MqttClient | null;
   publish: (topic: string, payload: string) => Promise<void>;
   knownPoints: () => string[];
+  perPoint?: BroadcastServiceOptions['perPoint'];
   clock: Clock;
   log: Logger;
   life: Lifecycle;
@@ -36,7 +37,7 @@ export async function startBroadcasts(w: BroadcastWiring): Promise<BroadcastServ
   const key = await loadOrCreateSigningKey(w.dataDir);
   w.log.info(key.created ? 'board signing key created' : 'board signing key loaded', { issuer: w.issuer, keyId: key.keyId, publicKey: key.publicKey });
   const signer = new BoardSigner({ key, issuer: w.issuer, counters: await FileCounterStore.open(join(w.dataDir, SIGNING_COUNTERS_FILE)) });
-  const service = new BroadcastService({ signer, publish: w.publish, knownPoints: w.knownPoints, clock: w.clock, log: w.log });
+  const service = new BroadcastService({ signer, publish: w.publish, knownPoints: w.knownPoints, ...(w.perPoint ? { perPoint: w.perPoint } : {}), clock: w.clock, log: w.log });
   const results = new BoardResultIngest({ client, log: w.log, onResult: (r) => void service.result(r) });
   await w.life.start({ name: 'board results', start: () => results.start(), stop: () => results.stop() });
   return service;

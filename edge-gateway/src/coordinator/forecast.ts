@@ -88,7 +88,7 @@ function select(a: Float64Array | number[], k: number): number {
   return a[k]!;
 }
 
-function median(xs: readonly number[] | Float64Array): number {
+export function median(xs: readonly number[] | Float64Array): number {
   const a = Float64Array.from(xs);
   const m = a.length >> 1;
   if (a.length % 2) return select(a, m);
@@ -102,7 +102,20 @@ function median(xs: readonly number[] | Float64Array): number {
 /** Centred running median of width `k` (shrinks at the ends). */
 export function medianFilter(xs: readonly number[], k = 5): number[] {
   const h = k >> 1;
-  return xs.map((_, i) => median(xs.slice(Math.max(0, i - h), Math.min(xs.length, i + h + 1))));
+  // One scratch window sorted by insertion: the coordinator runs this for every status of every point.
+  const w = new Float64Array(k);
+  const out = new Array<number>(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    let n = 0;
+    for (let j = Math.max(0, i - h), end = Math.min(xs.length, i + h + 1); j < end; j++) {
+      const v = xs[j]!;
+      let p = n++;
+      while (p > 0 && w[p - 1]! > v) w[p] = w[--p]!;
+      w[p] = v;
+    }
+    out[i] = n % 2 ? w[n >> 1]! : (w[n / 2 - 1]! + w[n / 2]!) / 2;
+  }
+  return out;
 }
 
 /**

@@ -40,11 +40,19 @@ export class PointBook {
     this.entry(point).linkState = state;
   }
 
+  private view(e: PointEntry, now: number): PointEntry {
+    return { ...e, online: e.linkState !== 'offline' && e.receivedAt !== null && now - e.receivedAt <= this.silentAfterMs };
+  }
+
   /** Entries with `online` computed for `now`. */
   list(now: number): PointEntry[] {
-    return [...this.points.values()]
-      .map((e) => ({ ...e, online: e.linkState !== 'offline' && e.receivedAt !== null && now - e.receivedAt <= this.silentAfterMs }))
-      .sort((a, b) => a.point.localeCompare(b.point));
+    return [...this.points.values()].map((e) => this.view(e, now)).sort((a, b) => a.point.localeCompare(b.point));
+  }
+
+  /** One entry with `online` computed for `now`; undefined for a point never heard of. */
+  get(point: string, now: number): PointEntry | undefined {
+    const e = this.points.get(point);
+    return e ? this.view(e, now) : undefined;
   }
 
   get size(): number {

@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../gateway/lifecycle.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../log/logger.js';
-import { RelayIngest } from './lora-ingest.js';
+import { RelayIngest, type RelayIngestHandlers } from './lora-ingest.js';
 import { MessageInbox } from './message-inbox.js';
 
 export interface RelayIngestWiring {
@@ -21,6 +21,8 @@ export interface RelayIngestWiring {
   clock: Clock;
   log: Logger;
   life: Lifecycle;
+  /** Also told of every new report and newer status (the console: live inbox, LoRa statuses). */
+  on?: RelayIngestHandlers;
 }
 
 export class RelayWiringError extends Error {
@@ -32,9 +34,12 @@ export async function startRelayIngest(w: RelayIngestWiring): Promise<MessageInb
   const { config, clock, log, life } = w;
   if (!w.client) throw new RelayWiringError('the relay ingest needs the point ingest’s broker connection');
   const inbox = new MessageInbox(w.db);
-  const on = {
-    message: (m: { point: string; seq: number; kind: string; path: string }) =>
-      log.info('relayed report received', { point: m.point, seq: m.seq, kind: m.kind, path: m.path }),
+  const on: RelayIngestHandlers = {
+    message: (m) => {
+      log.info('relayed report received', { point: m.point, seq: m.seq, kind: m.kind, path: m.path });
+      w.on?.message?.(m);
+    },
+    ...(w.on?.status ? { status: w.on.status } : {}),
   };
   const ns = config.networkServer;
   const local = ns !== undefined && ns.url === undefined;

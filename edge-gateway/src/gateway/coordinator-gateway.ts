@@ -9,7 +9,7 @@ import { CredentialStore, startEmbeddedBroker } from '../broker/index.js';
 import { PointBook } from '../coordinator/point-book.js';
 import { MqttPointIngest } from '../coordinator/mqtt-ingest.js';
 import { createHttpServer, type RouteTable } from '../http/server.js';
-import { attachLiveHub } from '../http/live.js';
+import { attachLiveHub, type LiveHub } from '../http/live.js';
 import { buildStatusData } from '../http/status-view.js';
 import { createSystemdNotifier } from '../core/systemd.js';
 import { Lifecycle } from './lifecycle.js';
@@ -19,6 +19,11 @@ import { PointCommandSchema, pointTopics } from '../protocol/index.js';
 import type { GatewayDeps, RunningGateway } from './point-gateway.js';
 import { startRelayIngest } from '../coordinator/relay-wiring.js';
 import { startBroadcasts } from '../coordinator/broadcast-wiring.js';
+import { contentForPoint } from '../coordinator/point-directory.js';
+import { CoordinatorMonitor } from '../coordinator/monitor.js';
+import { coordinatorConsoleApi } from '../coordinator/console-api.js';
+import { createBoardPreviewer } from '../coordinator/preview.js';
+import type { StatusReport } from '../relay/messages.js';
 
 /** A point is silent after this many of its status intervals without a status. */
 const SILENT_AFTER_MS = 3 * 60_000;
@@ -41,15 +46,38 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
       creds = { username: config.mqtt.username, password: readFileSync(config.mqtt.passwordFile, 'utf8').trim() };
     }
 
+    // Accounts (first-run set-up, coordinators) and the commands a coordinator sends to points.
+    const store = Store.open(join(config.dataDir, 'coordinator.db'), {
+      rawRetentionMs: config.store.rawRetentionHours * HOUR_MS,
+      eventRetentionMs: config.store.eventRetentionDays * DAY_MS,
+      log: log.child('store'),
+    });
+    life.adopt({ name: 'store', stop: () => store.close() });
+
     const book = new PointBook(SILENT_AFTER_MS);
     let notifyPoints = () => {};
+    let live: LiveHub | null = null;
+    // History, forecasts, alerts and pilot evidence of every point (the console reads them).
+    const monitor = new CoordinatorMonitor({
+      db: store.db,
+      book,
+      clock,
+      log: log.child('monitor'),
+      on: { alert: (changed) => live?.notify('alerts', () => ({ alerts: monitor.openAlerts(), changed })) },
+    });
+    life.adopt({ name: 'monitor', stop: clock.setInterval(() => monitor.tick(), 10_000) });
+    life.adopt({ name: 'monitor flush', stop: () => monitor.flush() });
+    const inboxChanged = () => live?.notify('inbox', () => ({ counts: monitor.inbox.counts() }));
     const ingest = new MqttPointIngest({
       url: mqttUrl,
       ...creds,
       log: log.child('ingest'),
       on: {
         status: (s) => {
-          if (book.applyStatus(s, clock.now()) === 'accepted') notifyPoints();
+          const now = clock.now();
+          if (book.applyStatus(s, now) !== 'accepted') return;
+          monitor.status(s, now);
+          notifyPoints();
         },
         state: (p, st) => {
           book.applyLinkState(p, st);
@@ -60,15 +88,24 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
     });
     await life.start({ name: 'point ingest', start: () => ingest.start(), stop: () => ingest.stop() });
 
-    // Accounts (first-run set-up, coordinators) and the commands a coordinator sends to points.
-    const store = Store.open(join(config.dataDir, 'coordinator.db'), {
-      rawRetentionMs: config.store.rawRetentionHours * HOUR_MS,
-      eventRetentionMs: config.store.eventRetentionDays * DAY_MS,
-      log: log.child('store'),
-    });
-    life.adopt({ name: 'store', stop: () => store.close() });
     // Residents' reports relayed by the points: over the point ingest's connection, and from a LoRaWAN network server.
-    await startRelayIngest({ config, db: store.db, client: ingest.connection, clock, log: log.child('relay'), life });
+    await startRelayIngest({
+      config,
+      db: store.db,
+      client: ingest.connection,
+      clock,
+      log: log.child('relay'),
+      life,
+      on: {
+        message: () => inboxChanged(),
+        // The IP path's full status arrives over the point ingest; a status over LoRa is the compact form.
+        status: (point, status, path) => {
+          if (path === 'ip') return;
+          monitor.loraStatus(point, status as StatusReport, clock.now());
+          notifyPoints();
+        },
+      },
+    });
     // Signed board content for the points (POST /api/broadcasts) and their answers.
     const broadcasts = await startBroadcasts({
       issuer: config.id,
@@ -76,10 +113,13 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
       client: ingest.connection,
       publish: (topic, payload) => ingest.publish(topic, payload),
       knownPoints: () => book.list(clock.now()).map((p) => p.point),
+      perPoint: (point, content) => contentForPoint(content, point, book.list(clock.now())),
       clock,
       log: log.child('broadcasts'),
       life,
     });
+    const previewer = createBoardPreviewer({ log: log.child('preview') });
+    life.adopt({ name: 'preview renderer', stop: () => previewer.close() });
     const api = createApi({
       broadcasts,
       db: store.db,
@@ -93,25 +133,37 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
         log.info('command sent to point', { point, id: cmd.id, op: cmd.op });
       },
       ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
+      modules: [coordinatorConsoleApi({ monitor, db: store.db, previewer, name: config.name, inboxChanged })],
     });
     await life.start({ name: 'api', start: () => api.start(), stop: () => api.stop() });
 
-    const points = () => ({ points: book.list(clock.now()) });
+    const points = () => ({ points: monitor.overview() });
     const routes: RouteTable = {
       ...api.routes,
-      'GET /': () => ({ kind: 'html', body: coordinatorHome(config.name, book.list(clock.now()), Boolean(deps.uiDir)) }),
+      'GET /': (req) => {
+        // The point list is for logged-in coordinators only; anyone else is sent to the console's login.
+        const role = api.auth.session(req)?.user.role;
+        const allowed = role === 'coordinator' || role === 'technician';
+        return { kind: 'html', body: coordinatorHome(config.name, allowed ? book.list(clock.now()) : null, Boolean(deps.uiDir)) };
+      },
       'GET /api/status': () => ({
         kind: 'json',
         data: buildStatusData({ point: { id: config.id, name: config.name, role: 'coordinator' }, registry: null, now: clock.now(), board: { image: null, updatedAt: null } }),
       }),
-      'GET /api/points': () => ({ kind: 'json', data: points() }),
       'GET /api/health': () => ({ kind: 'json', data: { ok: true, ingest: ingest.stats, points: book.size } }),
     };
     const http = createHttpServer({ routes, log: log.child('http'), ...(deps.uiDir ? { staticDir: deps.uiDir } : {}) });
     const port = await http.listen(config.http.port, config.http.host);
-    const live = attachLiveHub(http.server, log.child('live'));
-    life.adopt({ name: 'http', stop: async () => (live.close(), await http.close()) });
-    notifyPoints = () => live.notify('points', points);
+    // Point telemetry, alerts and the inbox are for the coordination point's own users only.
+    const hub = attachLiveHub(http.server, log.child('live'), {
+      authorize: (req) => {
+        const role = api.auth.session(req)?.user.role;
+        return role === 'coordinator' || role === 'technician';
+      },
+    });
+    live = hub;
+    life.adopt({ name: 'http', stop: async () => (hub.close(), await http.close()) });
+    notifyPoints = () => hub.notify('points', points);
     // Silence is a change too: re-evaluate every half minute.
     life.adopt({ name: 'silence', stop: clock.setInterval(() => notifyPoints(), 30_000) });
 
@@ -129,9 +181,9 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
   }
 }
 
-/** Landing page: the console when the UI is built, else a plain server-rendered list of points. */
-function coordinatorHome(name: string, points: PointEntry[], haveUi: boolean): string {
-  const rows = points
+/** Landing page: the console when the UI is built, else a plain server-rendered list of points (null: not logged in). */
+function coordinatorHome(name: string, points: PointEntry[] | null, haveUi: boolean): string {
+  const rows = (points ?? [])
     .map((p) => {
       const s = p.status;
       const cell = (v: number | null | undefined, unit: string) => (v === null || v === undefined ? 'onbekend' : `${Math.round(v)} ${unit}`);
@@ -142,5 +194,5 @@ function coordinatorHome(name: string, points: PointEntry[], haveUi: boolean): s
   return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${go}
 <title>${escapeHtml(name)}</title></head><body><h1>${escapeHtml(name)}</h1>
 <p><a href="/console/#/coordinator">Console</a></p>
-<table><thead><tr><th>Punt</th><th>Verbinding</th><th>Brandstof</th><th>Accu</th><th>Binnen</th><th>Alarmen</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+${points === null ? '<p>Log in op de console om de punten te zien.</p></body></html>' : `<table><thead><tr><th>Punt</th><th>Verbinding</th><th>Brandstof</th><th>Accu</th><th>Binnen</th><th>Alarmen</th></tr></thead><tbody>${rows}</tbody></table></body></html>`}`;
 }

@@ -1,6 +1,6 @@
 // WebSocket `/api/live`: pushes `{type, data}` to every open screen. Sends are coalesced so a burst of
 // readings costs one message per interval, which keeps many phones on the point's Wi-Fi cheap.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../log/logger.js';
 
@@ -11,7 +11,15 @@ export interface LiveHub {
   close(): void;
 }
 
-export function attachLiveHub(server: Server, log: Logger, opts: { path?: string; minIntervalMs?: number; maxClients?: number } = {}): LiveHub {
+export interface LiveHubOptions {
+  path?: string;
+  minIntervalMs?: number;
+  maxClients?: number;
+  /** Who may listen (the coordinator's pushes are for its logged-in users); default: every screen. */
+  authorize?: (req: IncomingMessage) => boolean;
+}
+
+export function attachLiveHub(server: Server, log: Logger, opts: LiveHubOptions = {}): LiveHub {
   const path = opts.path ?? '/api/live';
   const minInterval = opts.minIntervalMs ?? 1000;
   const maxClients = opts.maxClients ?? 200;
@@ -24,6 +32,11 @@ export function attachLiveHub(server: Server, log: Logger, opts: { path?: string
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname !== path || wss.clients.size >= maxClients) {
       socket.write('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    if (opts.authorize && !opts.authorize(req)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
       socket.destroy();
       return;
     }

@@ -61,17 +61,6 @@ describe('coordinator steering a point', () => {
     );
     running.push(point);
 
-    const policyAtCoordinator = async () => {
-      const body = (await (await fetch(`${coordinator.httpUrl}/api/points`)).json()) as PointsReply;
-      return body.data.points.find((p) => p.point === 'p1')?.status?.chargingStats?.policy ?? null;
-    };
-    expect(await until('the point’s status with charging evidence', policyAtCoordinator)).toBe('budget');
-
-    const url = `${coordinator.httpUrl}/api/points/charging-policy`;
-    const body = JSON.stringify({ point: 'p1', policy: 'off' });
-    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    expect(anonymous.status).toBe(401);
-
     // First-run set-up with the one-time code the coordinator logged (no default account exists).
     const code = records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
     expect(code).toMatch(/^[a-z0-9]{8,}$/);
@@ -83,6 +72,17 @@ describe('coordinator steering a point', () => {
     expect(setup.status).toBe(201);
     const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
     const { csrf } = ((await setup.json()) as { data: { csrf: string } }).data;
+
+    const policyAtCoordinator = async () => {
+      const body = (await (await fetch(`${coordinator.httpUrl}/api/points`, { headers: { cookie } })).json()) as PointsReply;
+      return body.data.points.find((p) => p.point === 'p1')?.status?.chargingStats?.policy ?? null;
+    };
+    expect(await until('the point’s status with charging evidence', policyAtCoordinator)).toBe('budget');
+
+    const url = `${coordinator.httpUrl}/api/points/charging-policy`;
+    const body = JSON.stringify({ point: 'p1', policy: 'off' });
+    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(anonymous.status).toBe(401);
 
     const noCsrf = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body });
     expect(noCsrf.status).toBe(403);
