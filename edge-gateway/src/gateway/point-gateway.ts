@@ -21,19 +21,24 @@ import { createHttpServer, type RouteTable } from '../http/server.js';
 import { attachLiveHub } from '../http/live.js';
 import { buildStatusData } from '../http/status-view.js';
 import { createResidentPage } from '../http/resident-page.js';
+import { chargingPagesApi } from '../http/charging-pages.js';
 import { MqttUplink } from '../relay/mqtt-uplink.js';
 import { buildPointStatus } from '../relay/point-status.js';
 import { Lifecycle } from './lifecycle.js';
 import { createBoard, type BoardService } from '../board/index.js';
 import { createProcessRenderer } from '../board/process-renderer.js';
 import type { CommandBody, DownlinkMessage, NodeKind } from '../protocol/index.js';
-import { ChargingService, SqliteChargingPersistence, chargingRoutes, registryPowerInputs } from '../charging/index.js';
+import { ChargingService, SqliteChargingPersistence, chargingApi, registryPowerInputs } from '../charging/index.js';
 import { loadPowerConfig, toPowerSystem } from '../../../hardware/src/power-config.js';
 import { createApi } from '../api/index.js';
 import { CurrentBoardContent } from '../board/current-content.js';
 import { createBoardInbox } from '../relay/board-inbox.js';
 import { PointRelay } from '../relay/point-relay.js';
 import { createPointLora } from '../relay/point-lora.js';
+import { HelpService, HelpStore, helpApi } from '../help/index.js';
+import { DirectoryService, DirectoryStore } from '../directory/index.js';
+import { CommissioningService, LinkMonitor, LogRing, commissioningApi, firmwareVersions, teeLogger, type LoraProbe } from '../commissioning/index.js';
+import { panelProfile } from '../board/panels.js';
 
 export interface RunningGateway {
   readonly httpUrl: string;
@@ -49,7 +54,10 @@ export interface GatewayDeps {
 }
 
 export async function startPointGateway(config: Config, deps: GatewayDeps): Promise<RunningGateway> {
-  const { clock, log } = deps;
+  const { clock } = deps;
+  // Recent log lines for the technician's diagnostics screen (memory only, no personal fields).
+  const logRing = new LogRing(300, () => clock.now());
+  const log = teeLogger(deps.log, logRing);
   const life = new Lifecycle(log.child('life'));
   mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
   try {
@@ -97,7 +105,9 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const links: NodeLink[] = [new MqttNodeLink({ url: mqttUrl, ...gatewayCreds, log: log.child('mqtt'), now: () => clock.now() })];
     for (const s of config.serial) links.push(new SerialNodeLink({ path: s.path, baudRate: s.baud, log: log.child('serial'), clock }));
     for (const v of config.vedirect) links.push(new VeDirectLink({ path: v.path, node: v.node, intervalMs: v.intervalS * 1000, log: log.child('vedirect'), clock }));
+    const linkMonitor = new LinkMonitor(() => clock.now());
     for (const link of links) {
+      linkMonitor.attach(link);
       const detach = ingest.attach(link);
       link.on('rejected', (r) => log.warn('message rejected', { ...r }));
       link.on('status', (s) => log.info(s.up ? 'link up' : 'link down', { ...s }));
@@ -108,6 +118,11 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const sendCommand = (node: string, body: CommandBody): boolean => {
       const msg: DownlinkMessage = { v: 1, node, boot: store.boot, seq: nextSeq(), ts: clock.now(), type: 'cmd', body };
       return links.some((l) => l.send(msg));
+    };
+    /** The same, returning the command's seq (a node's `result` names it) for the commissioning wizard. */
+    const sendTracked = (node: string, body: CommandBody): number | null => {
+      const msg: DownlinkMessage = { v: 1, node, boot: store.boot, seq: nextSeq(), ts: clock.now(), type: 'cmd', body };
+      return links.some((l) => l.send(msg)) ? msg.seq : null;
     };
 
     // Phone charging: a module a point switches on; its budget never touches the critical reserve.
@@ -135,9 +150,23 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       charging = svc;
     }
 
+    // Citizen help and the neighbourhood directory (issue #10): escalation files a needs report via the API below.
+    const help = new HelpService({
+      store: new HelpStore(store.db),
+      clock,
+      log: log.child('help'),
+      entryLifetimeMs: config.help.entryLifetimeHours * HOUR_MS,
+      personalRetentionMs: config.privacy.personalRetentionDays * DAY_MS,
+      submitNeed: (need) => api.reports.submit('need', need),
+      pointId: config.id,
+    });
+    await life.start({ name: 'help', start: () => help.start(), stop: () => help.stop() });
+    const directory = new DirectoryService({ store: new DirectoryStore(store.db), clock, log: log.child('directory'), pointId: config.id, origin: config.location ?? null });
+
     // Coordinator uplink over IP; the relay carries residents' reports over it (its IpPath shares the connection).
-    const point = { id: config.id, name: config.name };
+    const point = { id: config.id, name: config.name, ...(config.location ? { location: config.location } : {}) };
     let pointRelay: PointRelay | null = null;
+    let loraProbe: LoraProbe | null = null;
     // The board's content: signed broadcasts from the coordinator and local staff; the panel attaches below.
     const boardContent = new CurrentBoardContent();
     if (config.coordinator) {
@@ -147,7 +176,10 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
         dataDir: config.dataDir,
         boardKey: c.boardKey,
         clock,
-        apply: (content) => void boardContent.set(content),
+        apply: (content) => {
+          boardContent.set(content);
+          if (content.directory) directory.applyCoordinator(content.directory);
+        },
         log: log.child('board:inbox'),
       });
       const uplink = new MqttUplink({
@@ -163,7 +195,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
           const stats = c
             ? { policy: c.policy, stage: c.stage, queue: c.queue, sessionsToday: c.sessionsToday, servedToday: c.servedToday, energyWhToday: c.energyWhToday, refusedNoPowerToday: c.refusedNoPowerToday }
             : undefined;
-          return buildPointStatus(point, registry, clock.now(), seq, stats);
+          return buildPointStatus(point, registry, clock.now(), seq, stats, help.statusAggregate());
         },
         onBoard: (payload) => boardInbox.handle(payload),
         onCommand: (cmd) => {
@@ -178,8 +210,15 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
         },
       });
       await life.start({ name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() });
+      // Help counts reach the coordinator soon after they change, a burst of changes as one status.
+      let pending: (() => void) | null = null;
+      const offHelp = help.onChange(() => {
+        pending ??= clock.setTimeout(() => ((pending = null), uplink.publish()), 2_000);
+      });
+      life.adopt({ name: 'help status feed', stop: () => (offHelp(), pending?.()) });
       // Started after the API: a delivery acknowledged at start-up confirms a report at once.
       const lora = config.lora ? createPointLora(config.lora, { clock, log: log.child('lora') }) : undefined;
+      if (lora) loraProbe = { join: () => lora.path.ensureJoined(), status: () => ({ ready: lora.path.ready, ...lora.path.stats }) };
       pointRelay = new PointRelay({ db: store.db, pointId: config.id, clock, log: log.child('relay'), client: uplink.connection, ...(lora ? { lora } : {}), confirmed: (id) => void api.reports.markConfirmed(id) });
     }
 
@@ -221,6 +260,35 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       life.adopt({ name: 'board charging feed', stop: clock.setInterval(feed, 30_000) });
     }
 
+    // The technician's commissioning wizard and diagnostics.
+    const ch = charging;
+    const bd = board;
+    const commissioning = new CommissioningService({
+      db: store.db,
+      clock,
+      log: log.child('commissioning'),
+      point,
+      registry,
+      bus,
+      links: linkMonitor,
+      logs: logRing,
+      nodes: config.nodes,
+      send: sendTracked,
+      expectedFirmware: firmwareVersions(),
+      charging: ch ? { ports: config.charging.ports, disablePort: (p) => ch.disablePort(p), enablePort: (p) => ch.enablePort(p) } : null,
+      board: bd ? { status: () => bd.status(), ...panelSize(config.board.panel), panelId: config.board.panel, latestImage: join(boardDir, 'latest.png') } : null,
+      lora: loraProbe,
+      dir: join(config.dataDir, 'commissioning'),
+    });
+
+    if (board) {
+      // The board's citizen-help line: counts only, redrawn when they change (within the refresh policy).
+      const b = board;
+      b.setHelp(help.boardLine());
+      const offBoardHelp = help.onChange(() => b.setHelp(help.boardLine()));
+      life.adopt({ name: 'board help feed', stop: offBoardHelp });
+    }
+
     // Residents' reports, staff and technician accounts.
     const api = createApi({
       db: store.db,
@@ -230,6 +298,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       personalRetentionDays: config.privacy.personalRetentionDays,
       setupCodeFile: join(config.dataDir, 'setup-code'),
       boardContent,
+      modules: [commissioningApi(commissioning), chargingApi(charging), helpApi(help, directory), chargingPagesApi(charging, { uiDir: deps.uiDir })],
       ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
     });
     await life.start({ name: 'api', start: () => api.start(), stop: () => api.stop() });
@@ -246,8 +315,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const residentPage = createResidentPage(deps.uiDir);
     const routes: RouteTable = {
       ...api.routes,
-      ...(charging ? chargingRoutes(charging) : {}),
-      'GET /': (req, url) => ({ kind: 'html', body: residentPage(status(), { lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] }) }),
+      'GET /': (req, url) => ({ kind: 'html', body: residentPage(status(), { lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] }, boardContent.get()) }),
       'GET /api/status': () => ({ kind: 'json', data: status() }),
       'GET /api/health': () => ({
         kind: 'json',
@@ -298,4 +366,9 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     await life.stopAll();
     throw err;
   }
+}
+
+function panelSize(id: string): { width: number; height: number } {
+  const p = panelProfile(id);
+  return { width: p.width, height: p.height };
 }

@@ -9,6 +9,9 @@ import { REPORTS_MIGRATION } from '../api/reports/store.js';
 import { relayOutboxMigration } from '../relay/outbox.js';
 import { messageInboxMigration } from '../coordinator/message-inbox.js';
 import { relayReportRefMigration } from '../relay/report-sink.js';
+import { COORDINATOR_CONSOLE_MIGRATION } from '../coordinator/console-store.js';
+import { HELP_MIGRATION } from '../help/store.js';
+import { COMMISSIONING_MIGRATION } from '../commissioning/store.js';
 
 export interface Migration {
   version: number;
@@ -105,6 +108,9 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   { ...relayOutboxMigration, version: 6 },
   { ...messageInboxMigration, version: 7 },
   { ...relayReportRefMigration, version: 8 },
+  { ...HELP_MIGRATION, version: 9 },
+  { ...COMMISSIONING_MIGRATION, version: 10 },
+  { ...COORDINATOR_CONSOLE_MIGRATION, version: 11 },
 ];
 
 /** Applies every migration newer than the database, in order; returns the resulting version. */

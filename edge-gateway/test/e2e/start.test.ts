@@ -18,8 +18,8 @@ interface Envelope<T> {
   status: string;
   data: T;
 }
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+async function getJson<T>(url: string, cookie?: string): Promise<T> {
+  const res = await fetch(url, cookie ? { headers: { cookie } } : {});
   expect(res.status).toBe(200);
   return ((await res.json()) as Envelope<T>).data;
 }
@@ -75,9 +75,20 @@ describe.skipIf(noSocat)('noodsteun start', () => {
       expect(((await ticket.json()) as Envelope<{ number: number }>).data.number).toBe(1);
 
       // The point reports to the coordinator.
+      // Its overview needs a coordinator's login: first-run set-up with the code `npm start` printed.
+      const code = /coordinator set-up code:\s+([a-z0-9]+)/.exec(out)?.[1];
+      expect(code).toBeTruthy();
+      const setup = await fetch(`${coordinatorUrl}/api/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, username: 'coordinator', password: 'a long passphrase here' }),
+      });
+      expect(setup.status).toBe(201);
+      const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`${coordinatorUrl}/api/points`)).status).toBe(401);
       type Points = { points: { point: string; online: boolean; status: { fuel: unknown } | null }[] };
       const points = await until('the point at the coordinator', async () => {
-        const p = await getJson<Points>(`${coordinatorUrl}/api/points`);
+        const p = await getJson<Points>(`${coordinatorUrl}/api/points`, cookie);
         return p.points.find((x) => x.point === 'sim-punt-1' && x.online && x.status?.fuel) ? p : null;
       }, 60_000);
       expect(points.points).toHaveLength(1);
