@@ -1,6 +1,7 @@
 // Fixtures for the mock backend (dev server and end-to-end test): one point and a coordinator's overview.
 // They follow src/lib/api/types.ts; unknown values are null, as the gateway sends them.
 import type { PointsData, StatusData } from '../src/lib/api/types.js';
+import type { BoardContent } from '../src/lib/api/board.js';
 
 export function statusFixture(now = Date.now()): StatusData {
   return {
@@ -84,5 +85,40 @@ export function pointsFixture(now = Date.now()): PointsData {
       },
       { point: 'tent-markt', name: 'Tent Markt', online: true, receivedAt: null, status: null },
     ],
+  };
+}
+
+/** Board content as `GET /api/board/content` returns it (the simulator's power-outage sample, in Dutch, English and Arabic). */
+export function boardContentFixture(updatedAt = '2026-11-27T14:05:00+01:00'): BoardContent {
+  return {
+    point: { name: 'Noodsteunpunt Dorpshuis De Linde' },
+    authority: 'Veiligheidsregio Drenthe',
+    source: 'coordinator',
+    updatedAt,
+    languages: ['nl', 'en', 'ar'],
+    text: {
+      nl: {
+        situation: 'Er is geen stroom in de hele gemeente. Oorzaak: storing in het hoogspanningsnet.',
+        actions: ['Blijf thuis als het veilig is.', 'Kijk naar buren die hulp nodig hebben.', 'Bel 112 alleen bij nood.'],
+        outlook: 'De stroom is naar verwachting morgen na 18:00 terug.',
+        places: ['Sporthal De Slenk, Brinkweg 4', 'Hier, bij de ingang', 'Tappunt bij de kerk'],
+      },
+      en: {
+        situation: 'There is no power in the whole municipality. Cause: a fault in the high-voltage grid.',
+        actions: ['Stay at home if it is safe.', 'Check on neighbours who need help.', 'Call 112 only in an emergency.'],
+        outlook: 'Power is expected back tomorrow after 18:00.',
+        places: ['Sports hall De Slenk, Brinkweg 4', 'Here, at the entrance', 'Tap point at the church'],
+      },
+      ar: {
+        situation: 'لا توجد كهرباء في البلدية كلها. السبب: عطل في شبكة الضغط العالي.',
+        actions: ['ابقَ في البيت إذا كان ذلك آمنًا.', 'اطمئن على الجيران الذين يحتاجون إلى مساعدة.', 'اتصل بـ 112 في حالات الطوارئ فقط.'],
+        outlook: 'من المتوقع أن تعود الكهرباء غدًا بعد الساعة 18:00.',
+        places: ['القاعة الرياضية دي سلينك، برينكفيخ 4', 'هنا، عند المدخل', 'نقطة المياه عند الكنيسة'],
+      },
+    },
+    referrals: [{ need: 'shelter' }, { need: 'first-aid' }, { need: 'water' }],
+    services: ['information', 'charging', 'emergency-report', 'contact'],
+    openingHours: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '22:00' }, { days: [6, 7], from: '10:00', to: '18:00' }],
+    charging: { enabled: true, portsFree: 3, portsTotal: 8, queue: 2 },
   };
 }

@@ -12,7 +12,8 @@ export function langHref(lang: Lang, search = ''): string {
   return `?${params.toString()}`;
 }
 
-export function LangSwitch({ i18n }: { i18n: I18n }) {
+/** `search`: the query the links keep besides `lang` (e.g. a charging ticket's `t=` on a page without JavaScript). */
+export function LangSwitch({ i18n, search = '' }: { i18n: I18n; search?: string }) {
   const current = i18n.lang.value;
   return (
     <nav class="ns-lang" aria-label={i18n.t('lang.label')}>
@@ -20,7 +21,7 @@ export function LangSwitch({ i18n }: { i18n: I18n }) {
         <a
           key={l}
           class="ns-lang__button"
-          href={langHref(l)}
+          href={langHref(l, search)}
           hrefLang={l}
           lang={l}
           dir={RTL_LANGS.has(l) ? 'rtl' : 'ltr'}

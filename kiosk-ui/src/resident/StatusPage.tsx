@@ -3,28 +3,27 @@
 // The resident screen as a pure view of (status, connection): rendered in the browser by App.tsx and to a
 // string in tests. Its class names (ns-*) are the ones the gateway's no-JS fallback uses (shared/fallback.css).
 import type { StatusData } from '../lib/api/types.js';
+import type { BoardContent } from '../lib/api/board.js';
 import type { LiveMode } from '../lib/api/live.js';
 import type { I18n } from '../lib/i18n/i18n.js';
-import type { Key } from '../lib/i18n/strings.js';
 import { formatClock } from '../lib/format.js';
 import { batteryLevel, crowdLevel, fuelLevel, levelTone, type Tone } from '../lib/levels.js';
 import { LangSwitch } from '../components/LangSwitch.js';
 import { ReportLinks } from './ReportScreen.js';
+import { HelpLinks } from './help/HelpLinks.js';
+import { BoardSlots } from './BoardSlots.js';
+import { ChargingSummary } from './ChargingScreen.js';
+
+export { SLOTS } from './BoardSlots.js';
 
 export interface StatusPageProps {
   i18n: I18n;
   status: StatusData | null;
   mode: LiveMode;
   lost: boolean;
+  /** The board's current content: null when the point has none, undefined while it is being loaded. */
+  content?: BoardContent | null | undefined;
 }
-
-/** Board content slots (filled by a later issue from the board service): what, what to do, how long, where. */
-export const SLOTS = [
-  { id: 'situation', title: 'slot.situation' },
-  { id: 'action', title: 'slot.action' },
-  { id: 'outlook', title: 'slot.outlook' },
-  { id: 'referrals', title: 'slot.referrals' },
-] as const satisfies readonly { id: string; title: Key }[];
 
 const TONE_ICON: Record<Tone, string> = { ok: '✓', warn: '!', bad: '!!', unknown: '?' };
 
@@ -41,7 +40,7 @@ function StatusItem(props: { kind: string; label: string; value: string; tone: T
   );
 }
 
-export function StatusPage({ i18n, status, mode, lost }: StatusPageProps) {
+export function StatusPage({ i18n, status, mode, lost, content }: StatusPageProps) {
   const t = i18n.t;
   const r = status?.readings;
   const fuel = fuelLevel(r?.fuel ?? null);
@@ -66,16 +65,8 @@ export function StatusPage({ i18n, status, mode, lost }: StatusPageProps) {
             {lost ? t('conn.lost') : t('loading')}
           </p>
         ) : null}
-        <div class="ns-slots">
-          {SLOTS.map((s) => (
-            <section key={s.id} class="ns-slot" data-slot={s.id} aria-labelledby={`slot-${s.id}`}>
-              <h2 id={`slot-${s.id}`} class="ns-slot__title">
-                {t(s.title)}
-              </h2>
-              <p class="ns-slot__empty">{t('slot.empty')}</p>
-            </section>
-          ))}
-        </div>
+        <BoardSlots i18n={i18n} content={content} now={status?.time ?? Date.now()} />
+        {content?.charging?.enabled || content?.services.includes('charging') ? <ChargingSummary i18n={i18n} charging={content.charging ?? null} /> : null}
         {status?.board.image ? (
           <section class="ns-board" aria-labelledby="board-title">
             <h2 id="board-title">{t('board.title')}</h2>
@@ -115,6 +106,7 @@ export function StatusPage({ i18n, status, mode, lost }: StatusPageProps) {
           </section>
         ) : null}
         <ReportLinks i18n={i18n} />
+        <HelpLinks i18n={i18n} />
         <p class="ns-help">{t('help.ask')}</p>
       </main>
       <footer>

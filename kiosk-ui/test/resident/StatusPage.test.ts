@@ -6,10 +6,11 @@ import { StatusPage, SLOTS } from '../../src/resident/StatusPage.js';
 import { createI18n } from '../../src/lib/i18n/i18n.js';
 import type { Lang } from '../../src/lib/i18n/strings.js';
 import type { StatusData } from '../../src/lib/api/types.js';
-import { statusFixture } from '../../mock/fixtures.js';
+import type { BoardContent } from '../../src/lib/api/board.js';
+import { boardContentFixture, statusFixture } from '../../mock/fixtures.js';
 
-function render(status: StatusData | null, lang: Lang = 'nl', extra: { lost?: boolean; mode?: 'live' | 'polling' | 'connecting' } = {}) {
-  return renderToString(h(StatusPage, { i18n: createI18n(lang), status, mode: extra.mode ?? 'live', lost: extra.lost ?? false }));
+function render(status: StatusData | null, lang: Lang = 'nl', extra: { lost?: boolean; mode?: 'live' | 'polling' | 'connecting'; content?: BoardContent | null } = {}) {
+  return renderToString(h(StatusPage, { i18n: createI18n(lang), status, mode: extra.mode ?? 'live', lost: extra.lost ?? false, content: extra.content }));
 }
 
 /** The text of the status item of one kind, tags stripped. */
@@ -49,11 +50,22 @@ describe('resident StatusPage', () => {
     expect(item(render(s, 'en'), 'fuel')).toEqual({ tone: 'bad', text: '!! Fuel for the power Almost gone Being refuelled now' });
   });
 
-  it('has the four board slots, empty for now, in the chosen language', () => {
+  it('without board content has the four slots empty, in the chosen language', () => {
     const html = render(statusFixture(1_000), 'ar');
     for (const slot of SLOTS) expect(html).toContain(`data-slot="${slot.id}"`);
     expect(html).toContain('ماذا يحدث؟');
     expect(html).toContain('لا توجد رسالة هنا بعد. اسأل أحد الموظفين.');
+  });
+
+  it('with board content fills the four slots and links to charging', () => {
+    const html = render(statusFixture(Date.parse('2026-11-27T14:30:00+01:00')), 'nl', { content: boardContentFixture() });
+    expect(html).not.toContain('ns-slot__empty');
+    expect(html).toContain('Er is geen stroom in de hele gemeente.');
+    expect(html).toContain('<li>Bel 112 alleen bij nood.</li>');
+    expect(html).toContain('De stroom is naar verwachting morgen na 18:00 terug.');
+    expect(html).toMatch(/<dt>Eerste hulp<\/dt><dd>Hier, bij de ingang<\/dd>/);
+    expect(html).toContain('href="/charging?lang=nl"');
+    expect(html).toContain('Vrije plekken nu: 3');
   });
 
   it('shows the board image with alt text only when there is one', () => {
