@@ -1,12 +1,21 @@
 // Hash routes: the gateway serves static files only, so `/console/#/technician` needs no server rewrite.
-export const ROUTES = ['home', 'technician', 'coordinator'] as const;
-export type Route = (typeof ROUTES)[number];
+// The first segment names a screen of the registry (screens.ts); '' is the start page. A screen may use the
+// rest (`#/technician/wizard?step=2`) for its own sub-pages.
 
-export function parseRoute(hash: string): Route {
-  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
-  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'home';
+export interface Route {
+  /** Screen id ('' = start page). */
+  screen: string;
+  /** What follows the screen id, without the leading '/' (may be ''). */
+  rest: string;
 }
 
-export function routeHref(route: Route): string {
-  return route === 'home' ? '#/' : `#/${route}`;
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '');
+  const m = /^([\w-]*)[/?]?(.*)$/.exec(path);
+  return { screen: m?.[1] ?? '', rest: m?.[2] ?? '' };
+}
+
+export function routeHref(screen: string, rest = ''): string {
+  if (!screen) return '#/';
+  return rest ? `#/${screen}/${rest}` : `#/${screen}`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../src/lib/i18n/i18n.js';
 import { nodeValues, pointBattery, pointCharging, pointFuel } from '../../src/console/values.js';
 import { parseRoute, routeHref } from '../../src/console/router.js';
+import { SCREENS } from '../../src/console/screens.js';
 import { pointsFixture, statusFixture } from '../../mock/fixtures.js';
 
 const en = createI18n('en');
@@ -34,12 +35,14 @@ describe('console raw values', () => {
 });
 
 describe('console routes', () => {
-  it('parses hashes, defaulting to home', () => {
-    expect(parseRoute('#/technician')).toBe('technician');
-    expect(parseRoute('#/coordinator?x=1')).toBe('coordinator');
-    expect(parseRoute('')).toBe('home');
-    expect(parseRoute('#/nope')).toBe('home');
-    expect(routeHref('home')).toBe('#/');
-    expect(parseRoute(routeHref('coordinator'))).toBe('coordinator');
+  // the router names a screen of the registry (screens.ts) and its sub-path; '' is the start page, which
+  // App also shows for an id no registered screen has
+  it('parses hashes, defaulting to the start page', () => {
+    expect(parseRoute('#/technician').screen).toBe('technician');
+    expect(parseRoute('#/coordinator?x=1').screen).toBe('coordinator');
+    expect(parseRoute('').screen).toBe('');
+    expect(SCREENS.some((s) => s.id === parseRoute('#/nope').screen)).toBe(false);
+    expect(routeHref('')).toBe('#/');
+    expect(parseRoute(routeHref('coordinator')).screen).toBe('coordinator');
   });
 });

@@ -1,0 +1,60 @@
+// Pilot evidence as CSV (counts only): fetched through the session, offered as a download link.
+import { useEffect, useState } from 'preact/hooks';
+import type { CoordinatorApi } from '../../../lib/api/coordinator.js';
+import { errorText } from '../../../lib/stores/errors.js';
+import type { T } from './view.js';
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function Evidence(props: { t: T; api: CoordinatorApi }) {
+  const { t, api } = props;
+  const [from, setFrom] = useState(() => day(Date.now() - 7 * 86_400_000));
+  const [to, setTo] = useState(() => day(Date.now() + 86_400_000));
+  const [period, setPeriod] = useState<'hour' | 'day'>('hour');
+  const [link, setLink] = useState<{ url: string; file: string; rows: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => () => link && URL.revokeObjectURL(link.url), [link]);
+  const make = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const e = await api.evidence({ from, to, period });
+      setLink({ url: URL.createObjectURL(new Blob([e.csv], { type: 'text/csv;charset=utf-8' })), file: e.filename, rows: e.rows.length });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="co-ev-title">
+      <h2 id="co-ev-title">{t('evidence.title')}</h2>
+      <p>{t('evidence.intro')}</p>
+      <div class="co-grid">
+        <label for="co-ev-from">{t('evidence.from')}</label>
+        <input id="co-ev-from" type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+        <label for="co-ev-to">{t('evidence.to')}</label>
+        <input id="co-ev-to" type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+        <label for="co-ev-period">{t('evidence.period')}</label>
+        <select id="co-ev-period" value={period} onChange={(e) => setPeriod((e.target as HTMLSelectElement).value as 'hour' | 'day')}>
+          <option value="hour">{t('evidence.hour')}</option>
+          <option value="day">{t('evidence.day')}</option>
+        </select>
+      </div>
+      <p>
+        <button type="button" class="co-button" disabled={busy} onClick={() => void make()}>
+          {t('evidence.make')}
+        </button>
+      </p>
+      {error && <p role="alert">{t('error', { message: error })}</p>}
+      {link && (
+        <p>
+          <a href={link.url} download={link.file} data-evidence>
+            {t('evidence.download', { file: link.file, n: link.rows })}
+          </a>
+        </p>
+      )}
+    </section>
+  );
+}
