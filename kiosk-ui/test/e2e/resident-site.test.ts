@@ -119,6 +119,23 @@ describe.skipIf(skip)('resident screens against the simulated site, in Chromium'
     await page.context().close();
   });
 
+  it('files an emergency report that the coordination point confirms through the relay', async () => {
+    const page = await newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${site.pointUrl}/`);
+    await page.click('a[data-report="emergency"]');
+    await page.waitForURL(/\/report\/emergency/);
+    await page.getByLabel('Iemand is ziek of gewond').check();
+    await page.getByLabel(/Waar is het\?/).fill('Lindelaan 7, derde verdieping');
+    await page.getByLabel('Hoeveel mensen?').fill('1');
+    const submitted = page.waitForResponse((r) => r.url().endsWith('/api/reports/emergency') && r.request().method() === 'POST');
+    await page.click('button[type="submit"]');
+    expect((await submitted).status()).toBe(201);
+    // no test hook here: the point's relay sends it to the simulated coordinator, whose acknowledgement comes back
+    await page.locator('.ns-receipt[data-status="confirmed"]').waitFor({ timeout: 120_000 });
+    expect(await page.textContent('.ns-receipt')).toMatch(/Bevestigd door het coördinatiepunt om \d\d:\d\d/);
+    await page.context().close();
+  });
+
   it('switches to Arabic: right-to-left, the questions in Arabic, English content marked as English', async () => {
     const page = await newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${site.pointUrl}/`);
