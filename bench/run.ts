@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 
 export type Figure = { value: number; unit: string };
 export type SuiteResult = Record<string, Figure>;
@@ -41,8 +42,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     process.stderr.write(`bench: running ${suite}…\n`);
     try {
-      const mod = (await import(pathToFileURL(join(suitesDir, `${suite}.ts`)).href)) as { default: () => Promise<SuiteResult> };
-      const figures = await mod.default();
+      const figures = await runIsolated(suite);
       results[suite] = { ...results[suite], ...figures };
       for (const [metric, f] of Object.entries(figures)) rows.push([suite, metric, formatValue(f.value), f.unit]);
       process.stderr.write(`bench: ${suite} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -61,4 +61,31 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+const RESULT = 'BENCH_RESULT ';
+
+/**
+ * Each suite in its own process: memory figures (RSS) must not carry what an earlier suite loaded (a Vite
+ * build, Chromium drivers), and a suite's leftovers cannot slow the next.
+ */
+function runIsolated(suite: string): Promise<SuiteResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', suite], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(RESULT.length)) as SuiteResult);
+      else reject(new Error(`suite ${suite} exited with ${code}${line ? '' : ' without figures'}`));
+    });
+  });
+}
+
+async function child(suite: string): Promise<number> {
+  const mod = (await import(pathToFileURL(join(suitesDir, `${suite}.ts`)).href)) as { default: () => Promise<SuiteResult> };
+  process.stdout.write(RESULT + JSON.stringify(await mod.default()) + '\n');
+  return 0;
+}
+
+const childAt = process.argv.indexOf('--child');
+process.exitCode = childAt > 0 ? await child(process.argv[childAt + 1]!) : await main();
