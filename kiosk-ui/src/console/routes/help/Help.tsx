@@ -32,6 +32,10 @@ export default function Help({ i18n, session, rest }: ScreenProps) {
         <a class="nc-link" href={routeHref('help', 'places')} aria-current={tab === 'places' ? 'page' : undefined}>
           {t('tab.places')}
         </a>
+        {/* counts only (no personal data): for the pilot evaluation; the session cookie authorises the download */}
+        <a class="nc-link" href="/api/staff/help/export" download="burenhulp.csv">
+          {t('export')}
+        </a>
       </nav>
       {tab === 'places' ? <Places i18n={i18n} api={api} /> : <Entries i18n={i18n} t={t} api={api} />}
     </section>
