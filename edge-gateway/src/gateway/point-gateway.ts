@@ -114,16 +114,15 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       await life.start({ name: link.name, start: () => link.start(), stop: async () => (detach(), await link.stop()) });
     }
 
-    /** Sends a command to a node over whichever link reaches it. */
-    const sendCommand = (node: string, body: CommandBody): boolean => {
-      const msg: DownlinkMessage = { v: 1, node, boot: store.boot, seq: nextSeq(), ts: clock.now(), type: 'cmd', body };
-      return links.some((l) => l.send(msg));
-    };
-    /** The same, returning the command's seq (a node's `result` names it) for the commissioning wizard. */
+    /**
+     * Sends a command to a node over whichever link reaches it; returns the command's seq (a node's `result`
+     * names it, which the commissioning wizard waits for), or null when no link reaches the node.
+     */
     const sendTracked = (node: string, body: CommandBody): number | null => {
       const msg: DownlinkMessage = { v: 1, node, boot: store.boot, seq: nextSeq(), ts: clock.now(), type: 'cmd', body };
       return links.some((l) => l.send(msg)) ? msg.seq : null;
     };
+    const sendCommand = (node: string, body: CommandBody): boolean => sendTracked(node, body) !== null;
 
     // Phone charging: a module a point switches on; its budget never touches the critical reserve.
     let charging: ChargingService | null = null;

@@ -5,28 +5,17 @@
 // point's board image changes. Every screen passes axe (WCAG 2.1 A/AA).
 // NOODSTEUN_SCREENSHOTS=1 also writes the screenshots in kiosk-ui/docs/.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 import { addAccount, setupTechnician, startSimSite, waitFor, type SimSite } from '../support/site.js';
 
 const skip = skipWithoutChromium('coordinator console end-to-end test');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const SHOTS = process.env.NOODSTEUN_SCREENSHOTS === '1';
 const CAP_FILE = fileURLToPath(new URL('../../../edge-gateway/test/coordinator/fixtures/cap/cap12-spec-a2-severe-thunderstorm.xml', import.meta.url));
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: V[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;

@@ -6,30 +6,18 @@
 // needs report. A resident withdraws an offer with the code. Staff
 // add a place to the directory and residents see it in the list and on the sketch map. axe-core: no WCAG 2.1
 // A/AA violations on the resident screens. NOODSTEUN_SCREENSHOTS=1 also writes screenshots in kiosk-ui/docs/.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 import { addAccount, setupTechnician, startSimSite, useSessionIn, waitFor, type ApiSession, type SimSite } from '../support/site.js';
 
 const skip = skipWithoutChromium('kiosk-ui citizen help against the simulated site');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.NOODSTEUN_SCREENSHOTS === '1';
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const PHONE = { width: 360, height: 740 };
 const KIOSK = { width: 1280, height: 1024 };
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: V[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 interface Envelope<T> {
   status: string;

@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMockState, type MockState } from '../../mock/api.js';
 import { statusFixture } from '../../mock/fixtures.js';
 import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 import { builtUi, startUiServer, type BuiltUi, type UiServer } from '../support/ui-server.js';
 
 const skip = skipWithoutChromium('kiosk-ui end-to-end test');
@@ -47,24 +47,6 @@ describe('kiosk-ui build', () => {
     expect(readFileSync(join(ui.dir, 'fallback.css'), 'utf8')).toContain('.ns-status__item');
   });
 });
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 // Chromium on a busy 2-core machine: a page step can take seconds.
 describe.skipIf(skip)('kiosk-ui in Chromium', { timeout: 90_000 }, () => {

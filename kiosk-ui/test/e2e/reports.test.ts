@@ -4,8 +4,6 @@
 // to Arabic (right-to-left), files "I am safe" without JavaScript; staff endpoints refuse the anonymous.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,20 +16,10 @@ import { buildStatusData } from '../../../edge-gateway/src/http/status-view.js';
 import { migrate } from '../../../edge-gateway/src/store/migrations.js';
 import { API_MIGRATIONS, MemoryReportSink, createApi, type Api } from '../../../edge-gateway/src/api/index.js';
 import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 import { builtUi, type BuiltUi } from '../support/ui-server.js';
 
 const skip = skipWithoutChromium('kiosk-ui report screens end-to-end test');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: V[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(skip)('resident report screens against the gateway, in Chromium', { timeout: 90_000 }, () => {
   let ui: BuiltUi;

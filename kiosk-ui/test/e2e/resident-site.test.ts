@@ -3,28 +3,16 @@
 // a resident reads the board's content, takes a charging number and sees the port; switches to Arabic
 // (right-to-left); and without JavaScript takes a number through the plain form.
 // NOODSTEUN_SCREENSHOTS=1 also writes the screenshots in kiosk-ui/docs/.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 import { startSimSite, waitFor, type SimSite } from '../support/site.js';
 
 const skip = skipWithoutChromium('kiosk-ui resident screens against the simulated site');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.NOODSTEUN_SCREENSHOTS === '1';
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: V[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(skip)('resident screens against the simulated site, in Chromium', { timeout: 300_000 }, () => {
   let site: SimSite;

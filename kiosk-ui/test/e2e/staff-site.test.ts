@@ -6,8 +6,6 @@
 // (401) and the wrong role (403) on the gateway that serves it. axe-core: no WCAG 2.1 A/AA violations.
 // NOODSTEUN_SCREENSHOTS=1 also writes the screenshots in kiosk-ui/docs/.
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,24 +15,14 @@ import { ManualClock } from '../../../edge-gateway/src/core/clock.js';
 import { silentLogger } from '../../../edge-gateway/src/log/logger.js';
 import { migrate } from '../../../edge-gateway/src/store/migrations.js';
 import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 import { addAccount, login, setupTechnician, startSimSite, waitFor, type ApiSession, type SimSite } from '../support/site.js';
 
 const skip = skipWithoutChromium('kiosk-ui staff console against the simulated site');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.NOODSTEUN_SCREENSHOTS === '1';
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const TECH = { username: 'technicus', password: 'correct horse battery staple' };
 const STAFF = { username: 'medewerker', password: 'a long staff passphrase' };
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: V[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 // One simulated site for the file (it is heavy on a 2-core machine); the describes run in order.
 let site: SimSite;

@@ -1,7 +1,7 @@
 // Staff: citizen help at this point — both lists, match an offer to a request, follow it to done, withdraw,
 // pass a request on to the coordination point (as a needs report) — and the neighbourhood directory editor
 // (`#/help/places`). Every call goes through the login session (CSRF header on changes).
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { staffHelpApi, type HelpEntry, type StaffHelpApi } from '../../../lib/api/help.js';
 import type { I18n } from '../../../lib/i18n/i18n.js';
 import type { Key } from '../../../lib/i18n/strings.js';
@@ -10,6 +10,7 @@ import { helpStaffStrings } from '../../../lib/i18n/tables/help-staff.js';
 import { reasonOf } from '../../auth/errors.js';
 import { routeHref } from '../../router.js';
 import type { ScreenProps } from '../../screens.js';
+import { usePolled } from '../../use-polled.js';
 import { actionsFor, offersFor, sortEntries, type StaffAction } from './staff-logic.js';
 import { Places } from './Places.js';
 import type { Msg } from './shared.js';
@@ -43,25 +44,12 @@ export default function Help({ i18n, session, rest }: ScreenProps) {
 }
 
 function Entries({ i18n, t, api }: { i18n: I18n; t: St; api: StaffHelpApi }) {
-  const [entries, setEntries] = useState<HelpEntry[] | null>(null);
   const [all, setAll] = useState(false);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [msg, setMsg] = useState<Msg>(null);
   const [busy, setBusy] = useState(false);
 
-  const load = () =>
-    api.list(all ? 'all' : 'active').then(
-      (e) => {
-        setEntries(e);
-        setLoadError(null);
-      },
-      (err: unknown) => setLoadError(reasonOf(err)),
-    );
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [api, all]);
+  const polled = usePolled(() => api.list(all ? 'all' : 'active'), REFRESH_MS, [api, all]);
+  const entries = polled.data;
 
   const act = async (what: () => Promise<unknown>, ok: string) => {
     setBusy(true);
@@ -69,7 +57,7 @@ function Entries({ i18n, t, api }: { i18n: I18n; t: St; api: StaffHelpApi }) {
     try {
       await what();
       setMsg({ tone: 'ok', text: ok });
-      await load();
+      await polled.reload();
     } catch (err) {
       setMsg({ tone: 'bad', text: t('msg.failed', { reason: reasonOf(err) }) });
     } finally {
@@ -77,7 +65,7 @@ function Entries({ i18n, t, api }: { i18n: I18n; t: St; api: StaffHelpApi }) {
     }
   };
 
-  if (!entries) return <p role="status">{loadError ?? t('loading')}</p>;
+  if (!entries) return <p role="status">{polled.error ?? t('loading')}</p>;
   const { requests, offers } = sortEntries(entries);
   const byId = new Map(entries.map((e) => [e.id, e]));
   const ctx: CardCtx = { i18n, t, busy, byId, entries, act, api };

@@ -1,10 +1,11 @@
 // Staff: open or close charging here, the ports and the queue, and the few actions the queue needs from a
 // person (it advances by itself): a no-show, a late number, a phone handed back, a broken port.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { portLabel } from '../../../lib/api/charging.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { staffStrings } from '../../../lib/i18n/tables/staff.js';
 import { reasonOf } from '../../auth/errors.js';
+import { usePolled } from '../../use-polled.js';
 import type { ScreenProps } from '../../screens.js';
 import { minutesLeft, type StaffChargingView } from './charging-types.js';
 
@@ -12,38 +13,20 @@ const REFRESH_MS = 5_000;
 
 export default function Charging({ i18n, session }: ScreenProps) {
   const t = translator(staffStrings, i18n);
-  const [view, setView] = useState<StaffChargingView | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const polled = usePolled(() => session.get<StaffChargingView>('/api/charging/queue'), REFRESH_MS, [session]);
+  const view = polled.data;
   const [confirmClose, setConfirmClose] = useState(false);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
 
-  useEffect(() => {
-    let alive = true;
-    const load = () =>
-      session.get<StaffChargingView>('/api/charging/queue').then(
-        (v) => {
-          if (!alive) return;
-          setView(v);
-          setLoadError(null);
-        },
-        (err: unknown) => alive && setLoadError(reasonOf(err)),
-      );
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, [session]);
 
-  if (!view) return <p role="status">{loadError ?? t('loading')}</p>;
+  if (!view) return <p role="status">{polled.error ?? t('loading')}</p>;
 
   const act = async (path: string, body: unknown) => {
     setBusy(true);
     setMsg(null);
     try {
-      setView(await session.send<StaffChargingView>('POST', path, body));
+      polled.set(await session.send<StaffChargingView>('POST', path, body));
       setMsg({ tone: 'ok', text: t('charging.done') });
     } catch (err) {
       setMsg({ tone: 'bad', text: t('charging.failed', { reason: reasonOf(err) }) });

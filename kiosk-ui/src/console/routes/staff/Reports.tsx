@@ -1,10 +1,9 @@
 // Staff: recent reports residents filed at this point (emergencies first in mind: unconfirmed ones are counted
 // at the top). Personal fields are shown until the retention purge erases them.
-import { useEffect, useState } from 'preact/hooks';
 import { translator } from '../../../lib/i18n/table.js';
 import { staffStrings } from '../../../lib/i18n/tables/staff.js';
-import { reasonOf } from '../../auth/errors.js';
 import type { ScreenProps } from '../../screens.js';
+import { usePolled } from '../../use-polled.js';
 
 const REFRESH_MS = 15_000;
 
@@ -22,29 +21,11 @@ export interface StaffReport {
 
 export default function Reports({ i18n, session }: ScreenProps) {
   const t = translator(staffStrings, i18n);
-  const [reports, setReports] = useState<StaffReport[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const polled = usePolled(async () => (await session.get<{ reports: StaffReport[] }>('/api/staff/reports?limit=100')).reports, REFRESH_MS, [session]);
+  const reports = polled.data;
 
-  useEffect(() => {
-    let alive = true;
-    const load = () =>
-      session.get<{ reports: StaffReport[] }>('/api/staff/reports?limit=100').then(
-        (r) => {
-          if (!alive) return;
-          setReports(r.reports);
-          setLoadError(null);
-        },
-        (err: unknown) => alive && setLoadError(reasonOf(err)),
-      );
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, [session]);
 
-  if (!reports) return <p role="status">{loadError ?? t('loading')}</p>;
+  if (!reports) return <p role="status">{polled.error ?? t('loading')}</p>;
   const open = reports.filter((r) => r.kind === 'emergency' && r.status !== 'confirmed').length;
   const when = (ms: number) => new Date(ms).toLocaleString(i18n.locale(), { dateStyle: 'short', timeStyle: 'short' });
 
