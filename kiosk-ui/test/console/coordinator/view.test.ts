@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Overview } from '../../../src/console/routes/coordinator/Overview.js';
 import { AlertList } from '../../../src/console/routes/coordinator/Alerts.js';
 import { parseSubPage, subHref } from '../../../src/console/routes/coordinator/index.js';
+import { evidenceRange } from '../../../src/console/routes/coordinator/Evidence.js';
 import {
   byUrgency,
   chartData,
@@ -27,6 +28,13 @@ const en = tFor('en');
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 
 describe('coordinator view logic', () => {
+  it('asks for evidence over whole UTC days, the "to" day included, and up to the coordinator\'s now when "to" is empty', () => {
+    expect(evidenceRange('2026-11-20', '2026-11-27')).toEqual({ from: '2026-11-20', to: '2026-11-28' });
+    expect(evidenceRange('2026-12-31', '2026-12-31')).toEqual({ from: '2026-12-31', to: '2027-01-01' });
+    expect(evidenceRange('2026-11-20', '')).toEqual({ from: '2026-11-20' });
+    expect(evidenceRange('', '')).toEqual({});
+  });
+
   it('shows hours to empty with its band, a low-confidence figure as uncertain, and the reason when unknown', () => {
     expect(hoursToEmpty(t, locale, forecast())).toEqual({ text: '5,2 uur (4,6–6,1)', tone: 'bad' });
     expect(hoursToEmpty(en.t, en.locale, forecast({ hoursToEmpty: 30, hoursLow: 25, hoursHigh: 38 }))).toEqual({ text: '30 h (25–38)', tone: 'ok' });

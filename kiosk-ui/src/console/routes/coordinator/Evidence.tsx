@@ -6,10 +6,21 @@ import type { T } from './view.js';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * The query for the chosen dates (UTC days, both inclusive). An empty "to" means "up to now" on the
+ * coordinator's own clock, so the export never stops short of the newest reports however the browser's clock runs.
+ */
+export function evidenceRange(from: string, to: string): { from?: string; to?: string } {
+  const range: { from?: string; to?: string } = {};
+  if (from) range.from = from;
+  if (to) range.to = day(Date.parse(`${to}T00:00:00Z`) + 86_400_000);
+  return range;
+}
+
 export function Evidence(props: { t: T; api: CoordinatorApi }) {
   const { t, api } = props;
   const [from, setFrom] = useState(() => day(Date.now() - 7 * 86_400_000));
-  const [to, setTo] = useState(() => day(Date.now() + 86_400_000));
+  const [to, setTo] = useState('');
   const [period, setPeriod] = useState<'hour' | 'day'>('hour');
   const [link, setLink] = useState<{ url: string; file: string; rows: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +30,7 @@ export function Evidence(props: { t: T; api: CoordinatorApi }) {
     setBusy(true);
     setError(null);
     try {
-      const e = await api.evidence({ from, to, period });
+      const e = await api.evidence({ ...evidenceRange(from, to), period });
       setLink({ url: URL.createObjectURL(new Blob([e.csv], { type: 'text/csv;charset=utf-8' })), file: e.filename, rows: e.rows.length });
     } catch (err) {
       setError(errorText(err));
@@ -35,7 +46,8 @@ export function Evidence(props: { t: T; api: CoordinatorApi }) {
         <label for="co-ev-from">{t('evidence.from')}</label>
         <input id="co-ev-from" type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
         <label for="co-ev-to">{t('evidence.to')}</label>
-        <input id="co-ev-to" type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+        <input id="co-ev-to" type="date" value={to} aria-describedby="co-ev-to-hint" onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+        <span id="co-ev-to-hint" class="co-hint">{t('evidence.toHint')}</span>
         <label for="co-ev-period">{t('evidence.period')}</label>
         <select id="co-ev-period" value={period} onChange={(e) => setPeriod((e.target as HTMLSelectElement).value as 'hour' | 'day')}>
           <option value="hour">{t('evidence.hour')}</option>
