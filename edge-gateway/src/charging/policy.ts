@@ -8,6 +8,12 @@ export type ShedStage = (typeof SHED_STAGES)[number];
 
 /** Hours above a threshold needed to climb back a stage, so a jumpy fuel reading does not flap the ports. */
 export const STAGE_HYSTERESIS_H = 2;
+/**
+ * After power forced a stage down, a higher stage must be wanted this long without a break before the
+ * ports climb back: a fuel node that goes quiet for a moment reads as no fuel, and without this every
+ * phone would be switched off and on again each time (seen under heavy load: hours left 8 ↔ 107).
+ */
+export const STAGE_CLIMB_HOLD_MS = 5 * 60_000;
 /** SoC points above batteryMinSoc needed to resume charging on battery after it stopped. */
 export const SOC_HYSTERESIS = 5;
 /** Share of the budget used in the `reduced` stage. */

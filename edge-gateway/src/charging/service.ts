@@ -15,7 +15,7 @@ import { detect, newDetector } from './detector.js';
 import type { HourEvidence } from './evidence.js';
 import { hourlyEvidence } from './evidence.js';
 import type { ActivePort, ShedStage } from './policy.js';
-import { SERVED_WH, batteryAllows, portsAllowed, resumeOrder, shedOrder, shedStage, withinLimit } from './policy.js';
+import { SERVED_WH, SHED_STAGES, STAGE_CLIMB_HOLD_MS, batteryAllows, portsAllowed, resumeOrder, shedOrder, shedStage, withinLimit } from './policy.js';
 import type { PowerInputs, PowerView } from './power.js';
 import { powerView } from './power.js';
 import type { ChargingAlert, ChargingPersistence, ChargingRecord, ChargingSnapshot, PortFault, PortRecord, RefusalReason, SessionEnd, Ticket } from './types.js';
@@ -128,6 +128,10 @@ export class ChargingService {
   private holderStarts: Record<string, number[]> = {};
   private nextNumber = 1;
   private stage: ShedStage = 'off';
+  /** The stage is below normal because power dropped it (not start-up, not closed): climbs must hold first. */
+  private shedByPower = false;
+  /** Since when a higher stage than the current one has been wanted without a break. */
+  private climbWantedSince: number | null = null;
   private policy: ChargingPolicy;
   /** Staff's own switch at the point; charging runs only when it and the coordinator's policy both allow. */
   private localOpen = true;
@@ -482,13 +486,36 @@ export class ChargingService {
     const view = powerView(this.opts.power.system, inputs, cfg, this.onBattery);
     this.lastPower = view;
     const prevStage = this.stage;
-    this.stage = cfg.enabled && this.open ? shedStage(view.hoursLeft, cfg, prevStage) : 'off';
+    this.stage = this.nextStage(cfg.enabled && this.open ? shedStage(view.hoursLeft, cfg, prevStage) : null, now);
     const allowed = portsAllowed(view.availableW, this.stage, cfg);
     if (allowed !== this.budgetPorts || this.stage !== prevStage) {
       this.log.info('charging budget', { stage: this.stage, allowed, availableW: Math.round(view.availableW), hoursLeft: view.hoursLeft === null ? null : Math.round(view.hoursLeft * 10) / 10, limitedBy: view.limitedBy });
       this.record({ kind: 'stage', at: now, stage: this.stage, allowed });
     }
     this.budgetPorts = allowed;
+  }
+
+  /** The stage to be in, given the one power wants (null: closed by staff or policy). Drops at once; climbs after a power drop only once held. */
+  private nextStage(wanted: ShedStage | null, now: number): ShedStage {
+    const prev = this.stage;
+    if (wanted === null) {
+      this.shedByPower = false;
+      this.climbWantedSince = null;
+      return 'off';
+    }
+    const climb = SHED_STAGES.indexOf(wanted) < SHED_STAGES.indexOf(prev);
+    if (!climb) {
+      this.climbWantedSince = null;
+      if (wanted !== prev) this.shedByPower = true;
+      return wanted;
+    }
+    if (this.shedByPower) {
+      this.climbWantedSince ??= now;
+      if (now - this.climbWantedSince < STAGE_CLIMB_HOLD_MS) return prev;
+    }
+    this.climbWantedSince = null;
+    this.shedByPower = wanted !== 'normal';
+    return wanted;
   }
 
   /** Ports that may be active now: the power budget, capped by the ports in service; none while the charger is silent. */

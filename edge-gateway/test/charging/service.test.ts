@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chargingConfig } from '../../src/charging/config.js';
 import type { ChargingConfigInput } from '../../src/charging/config.js';
 import type { PowerInputs } from '../../src/charging/power.js';
+import { STAGE_CLIMB_HOLD_MS } from '../../src/charging/policy.js';
 import { ChargingService } from '../../src/charging/service.js';
 import type { PortCommand } from '../../src/charging/service.js';
 import { SqliteChargingPersistence, withChargingMigration } from '../../src/charging/store.js';
@@ -183,6 +184,40 @@ describe('charging service: power budget', () => {
     h.service.tick();
     expect(h.relays.slice(0, 3)).toEqual([true, true, true]);
     expect(t.every((x) => x.ok)).toBe(true);
+  });
+
+  it('drops at once when the fuel reading goes missing, and climbs back only after the reading held for a while', () => {
+    const h = started(harness({ ports: 4, batteryMinSoc: null }));
+    const t = h.service.takeNumber();
+    h.draw[0] = 2000;
+    h.run(MIN);
+    expect(h.service.status()).toMatchObject({ stage: 'normal' });
+    const stages = () => (h.persistence as MemoryChargingPersistence).rows.flatMap((r) => (r.kind === 'stage' ? [r.stage] : []));
+    const before = stages().length;
+    // The fuel node flickers: stale (unknown, read as empty: only the battery's hours) every other half minute.
+    for (let i = 0; i < 8; i++) {
+      h.setPower({ generatorRunning: true, fuelL: i % 2 === 0 ? null : 50, soc: 90 });
+      h.run(30_000);
+    }
+    expect(stages().slice(before)).toEqual(['off']);
+    expect(h.port(0)).toMatchObject({ state: 'charging', paused: true });
+    // Steady again: back once, after the hold, not before.
+    h.setPower({ generatorRunning: true, fuelL: 50, soc: 90 });
+    h.run(STAGE_CLIMB_HOLD_MS - MIN);
+    expect(h.service.status()).toMatchObject({ stage: 'off' });
+    h.run(2 * MIN);
+    expect(stages().slice(before)).toEqual(['off', 'normal']);
+    expect(h.port(0)).toMatchObject({ state: 'charging', paused: false });
+    expect(t.ok && h.service.ticketStatus(t.token)).toMatchObject({ state: 'charging' });
+  });
+
+  it('starts, and reopens after staff closed it, without waiting', () => {
+    const h = started(harness({ ports: 4 }));
+    expect(h.service.status()).toMatchObject({ stage: 'normal' });
+    h.service.setPolicy('off');
+    expect(h.service.status()).toMatchObject({ stage: 'off' });
+    h.service.setPolicy('budget');
+    expect(h.service.status()).toMatchObject({ stage: 'normal' });
   });
 
   it('never lets more ports run than the budget allows', () => {
