@@ -199,15 +199,26 @@ describe.skipIf(skip)('citizen help and the directory against the simulated site
     expect(help.requests.food).toEqual({ open: 0, matched: 0, done: 1 });
     expect(help.offers.food).toEqual({ open: 0, matched: 0, done: 1 });
 
+    // staff enter a request for a resident at the desk; the withdraw code is shown once, to write down
+    await page.goto(`${site.pointUrl}/console/#/help/new`);
+    const form = page.locator('form[data-form="staff-help"]');
+    await form.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await form.locator('select[name="category"]').selectOption('water');
+    await form.locator('textarea[name="what"]').fill('Drinkwater voor de zorgflat');
+    await form.locator('input[name="where"]').fill('Zorgflat Oost');
+    await form.locator('select[name="urgency"]').selectOption('urgent');
+    await form.locator('input[name="people"]').fill('40');
+    await form.locator('button[type="submit"]').click();
+    const registered = page.locator('[data-registered]');
+    await registered.waitFor();
+    const water = { id: (await registered.getAttribute('data-registered'))!, code: (await registered.locator('[data-code]').getAttribute('data-code'))! };
+    expect(water.code).toMatch(/^[A-Z0-9]{6}$/);
+    const entered = (await staff.get<{ entries: { id: string; origin: string; category: string; people: number | null }[] }>('/api/staff/help')).entries.find((e) => e.id === water.id);
+    expect(entered).toMatchObject({ origin: 'staff', category: 'water', people: 40 });
+
     // a request this point cannot serve goes to the coordination point as a needs report
-    const water = await staff.post<{ id: string }>('/api/staff/help/requests', {
-      category: 'water',
-      what: 'Drinkwater voor de zorgflat',
-      where: 'Zorgflat Oost',
-      urgency: 'urgent',
-      people: 40,
-      contact: { method: 'at-point', note: '' },
-    });
+    await page.goto(`${site.pointUrl}/console/#/help`);
     const card = page.locator(`[data-entry="${water.id}"]`);
     await card.waitFor();
     await card.locator('input[type="text"]').fill('Geen water meer op dit punt');

@@ -13,6 +13,7 @@ import type { ScreenProps } from '../../screens.js';
 import { usePolled } from '../../use-polled.js';
 import { actionsFor, offersFor, sortEntries, type StaffAction } from './staff-logic.js';
 import { Places } from './Places.js';
+import { Register } from './Register.js';
 import type { Msg } from './shared.js';
 import './help-staff.css';
 
@@ -22,13 +23,16 @@ type St = Translate<keyof typeof helpStaffStrings.nl>;
 export default function Help({ i18n, session, rest }: ScreenProps) {
   const t = translator(helpStaffStrings, i18n);
   const api = useMemo(() => staffHelpApi(session), [session]);
-  const tab = rest.startsWith('places') ? 'places' : 'entries';
+  const tab = rest.startsWith('places') ? 'places' : rest.startsWith('new') ? 'new' : 'entries';
   return (
     <section aria-labelledby="help-title" data-screen="help">
       <h2 id="help-title">{t('title')}</h2>
       <nav class="nc-actions" aria-label={t('title')}>
         <a class="nc-link" href={routeHref('help')} aria-current={tab === 'entries' ? 'page' : undefined}>
           {t('tab.entries')}
+        </a>
+        <a class="nc-link" href={routeHref('help', 'new')} aria-current={tab === 'new' ? 'page' : undefined}>
+          {t('tab.new')}
         </a>
         <a class="nc-link" href={routeHref('help', 'places')} aria-current={tab === 'places' ? 'page' : undefined}>
           {t('tab.places')}
@@ -38,7 +42,7 @@ export default function Help({ i18n, session, rest }: ScreenProps) {
           {t('export')}
         </a>
       </nav>
-      {tab === 'places' ? <Places i18n={i18n} api={api} /> : <Entries i18n={i18n} t={t} api={api} />}
+      {tab === 'places' ? <Places i18n={i18n} api={api} /> : tab === 'new' ? <Register i18n={i18n} api={api} /> : <Entries i18n={i18n} t={t} api={api} />}
     </section>
   );
 }
