@@ -3,36 +3,26 @@
 // tampered, expired and replayed board messages on the point's topic are refused, reported and never
 // shown; staff at the point set local content; anonymous requests are refused.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { CredentialStore, coordinatorUsername } from '../../src/broker/index.js';
-import { writeFileAtomic } from '../../src/broker/atomic-file.js';
-import { parseConfig } from '../../src/config/load.js';
-import { SystemClock } from '../../src/core/clock.js';
-import { createLogger, type LogRecord } from '../../src/log/logger.js';
-import { startCoordinatorGateway } from '../../src/gateway/coordinator-gateway.js';
-import { startPointGateway, type RunningGateway } from '../../src/gateway/point-gateway.js';
 import { pointTopics } from '../../src/protocol/index.js';
 import { parseBoardContent, type BoardContentInput } from '../../src/board/content.js';
 import { sampleContent } from '../../src/board/sample-content.js';
+import { firstRunSetUp as setUp, startGatewayPair, type GatewayPair } from '../support/gateway-pair.js';
 import { until } from '../support/until.js';
 import {
   BoardSigner,
   MemoryCounterStore,
   generateSigningKey,
-  loadOrCreateSigningKey,
   signPayload,
   type BoardResult,
   type SignedBoard,
 } from '../../src/coordinator/signing/index.js';
 
-const running: RunningGateway[] = [];
+const pairs: GatewayPair[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  for (const g of running.splice(0).reverse()) await g.stop();
+  for (const p of pairs.splice(0)) await p.close();
 });
 
 const content = (authority: string): Omit<BoardContentInput, 'source' | 'updatedAt'> => ({
@@ -42,71 +32,24 @@ const content = (authority: string): Omit<BoardContentInput, 'source' | 'updated
   text: { nl: { situation: 'Stroomstoring in de wijk.', actions: ['Blijf binnen.'], outlook: 'Herstel verwacht morgen.', places: [] } },
 });
 
-/** First-run set-up with the one-time code the gateway logged; returns the session's cookie and CSRF token. */
-async function setUp(url: string, records: LogRecord[]): Promise<{ cookie: string; csrf: string }> {
-  const code = records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-  expect(code).toMatch(/^[a-z0-9]{8,}$/);
-  const res = await fetch(`${url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, username: 'tech', password: 'a long passphrase here' }),
-  });
-  expect(res.status).toBe(201);
-  const { csrf } = ((await res.json()) as { data: { csrf: string } }).data;
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf };
-}
-
 type Shown = { data: { content: { authority: string; source: string } | null } };
 type Listing = { data: { broadcasts: { id: string; deliveries: { point: string; seq: number; result: BoardResult | null }[] }[] } };
 
 describe('board content paths', () => {
   it('shows signed broadcasts, refuses forged/expired/replayed ones, takes staff content, refuses anonymous callers', async () => {
-    const coordDir = mkdtempSync(join(tmpdir(), 'ns-coord-'));
-    const pointDir = mkdtempSync(join(tmpdir(), 'ns-point-'));
-    cleanups.push(() => rmSync(coordDir, { recursive: true, force: true }), () => rmSync(pointDir, { recursive: true, force: true }));
-    const coordRecords: LogRecord[] = [];
-    const pointRecords: LogRecord[] = [];
-    const clock = new SystemClock(1);
-
-    // Commissioning: broker secret for the point, and the coordinator's board key (its public half to the point).
-    const creds = await CredentialStore.open(coordDir);
-    const secret = await creds.issue({ username: coordinatorUsername('p1'), role: 'coordinator', point: 'p1' });
-    // A second user confined to p1's subtree (the broker allows one session per user, so not the service user's).
-    const watcherSecret = await creds.issue({ username: '_watcher-p1', role: 'coordinator', point: 'p1' });
-    await writeFileAtomic(join(pointDir, 'coordinator.password'), secret + '\n', 0o600);
-    const key = await loadOrCreateSigningKey(coordDir);
-
-    const coordinator = await startCoordinatorGateway(
-      parseConfig({ role: 'coordinator', id: 'regio', name: 'Regio', dataDir: coordDir, mqtt: { mode: 'embedded', port: 0 }, http: { port: 0 } }),
-      { clock, log: createLogger('coord', { level: 'info', sink: (r) => coordRecords.push(r) }) },
-    );
-    running.push(coordinator);
-    const point = await startPointGateway(
-      parseConfig({
-        role: 'point',
-        id: 'p1',
-        name: 'Punt 1',
-        dataDir: pointDir,
-        board: { enabled: true, backend: 'simulated' },
-        mqtt: { mode: 'embedded', port: 0 },
-        http: { port: 0 },
-        coordinator: {
-          url: coordinator.mqttUrl!,
-          username: coordinatorUsername('p1'),
-          passwordFile: join(pointDir, 'coordinator.password'),
-          boardKey: { issuer: 'regio', keyId: key.keyId, publicKey: key.publicKey },
-        },
-      }),
-      { clock, log: createLogger('point', { level: 'info', sink: (r) => pointRecords.push(r) }) },
-    );
-    running.push(point);
+    // Commissioning: broker secret for the point, and the coordinator's board key (its public half to the point);
+    // a second user confined to p1's subtree (the broker allows one session per user, so not the service user's).
+    const pair = await startGatewayPair({ boardKey: true, users: [{ username: '_watcher-p1', role: 'coordinator', point: 'p1' }], point: { board: { enabled: true, backend: 'simulated' } } });
+    pairs.push(pair);
+    const { coordinator, point, coordRecords, pointRecords } = pair;
+    const key = pair.key!;
 
     const shown = async () => ((await (await fetch(`${point.httpUrl}/api/board/content`)).json()) as Shown).data.content;
     // Until content arrives, the board shows its built-in sample.
     expect(await shown()).toMatchObject({ authority: sampleContent().authority });
 
     // A watcher on the coordinator's broker sees what is sent to p1 and what p1 answers.
-    const watcher = await mqtt.connectAsync(coordinator.mqttUrl!, { username: '_watcher-p1', password: watcherSecret, clientId: '_watcher-p1' });
+    const watcher = await mqtt.connectAsync(coordinator.mqttUrl!, { username: '_watcher-p1', password: pair.secrets['_watcher-p1'], clientId: '_watcher-p1' });
     cleanups.push(() => watcher.endAsync(true));
     const sentToPoint: string[] = [];
     const results: BoardResult[] = [];

@@ -3,30 +3,22 @@
 // IP path over the uplink's connection) into the coordinator's inbox, and the coordinator's ack comes
 // back as `confirmed` on the resident's receipt.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CredentialStore, coordinatorUsername } from '../../src/broker/index.js';
-import { writeFileAtomic } from '../../src/broker/atomic-file.js';
-import { parseConfig } from '../../src/config/load.js';
-import { SystemClock } from '../../src/core/clock.js';
-import { createLogger, type LogRecord } from '../../src/log/logger.js';
+import { coordinatorUsername } from '../../src/broker/index.js';
 import { MessageInbox } from '../../src/coordinator/message-inbox.js';
-import { startCoordinatorGateway } from '../../src/gateway/coordinator-gateway.js';
-import { startPointGateway, type RunningGateway } from '../../src/gateway/point-gateway.js';
 import { startLoraSimulation, type LoraSim } from '../../src/sim/lora/index.js';
 import { skipWithout } from '../support/externals.js';
 import { freePort } from '../../src/sim/site.js';
+import { startGatewayPair, type GatewayPair } from '../support/gateway-pair.js';
 import { until } from '../support/until.js';
 
-const running: RunningGateway[] = [];
-const dirs: string[] = [];
+const pairs: GatewayPair[] = [];
 const sims: LoraSim[] = [];
 afterEach(async () => {
-  for (const g of running.splice(0).reverse()) await g.stop();
+  for (const p of pairs) await p.stop();
   for (const s of sims.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const p of pairs.splice(0)) await p.close();
 });
 
 interface Receipt {
@@ -36,40 +28,10 @@ interface Receipt {
   confirmedAt: number | null;
 }
 
-async function startPair(records: LogRecord[]) {
-  const coordDir = mkdtempSync(join(tmpdir(), 'ns-coord-'));
-  const pointDir = mkdtempSync(join(tmpdir(), 'ns-point-'));
-  dirs.push(coordDir, pointDir);
-  const log = createLogger('test', { level: 'info', sink: (r) => records.push(r) });
-  const clock = new SystemClock(1);
-  const creds = await CredentialStore.open(coordDir);
-  const secret = await creds.issue({ username: coordinatorUsername('p1'), role: 'coordinator', point: 'p1' });
-  await writeFileAtomic(join(pointDir, 'coordinator.password'), secret + '\n', 0o600);
-  const coordinator = await startCoordinatorGateway(
-    parseConfig({ role: 'coordinator', id: 'regio', name: 'Regio', dataDir: coordDir, mqtt: { mode: 'embedded', port: 0 }, http: { port: 0 } }),
-    { clock, log: log.child('coord') },
-  );
-  running.push(coordinator);
-  const point = await startPointGateway(
-    parseConfig({
-      role: 'point',
-      id: 'p1',
-      name: 'Punt 1',
-      dataDir: pointDir,
-      board: { enabled: false },
-      mqtt: { mode: 'embedded', port: 0 },
-      http: { port: 0 },
-      coordinator: { url: coordinator.mqttUrl!, username: coordinatorUsername('p1'), passwordFile: join(pointDir, 'coordinator.password') },
-    }),
-    { clock, log: log.child('point') },
-  );
-  running.push(point);
-  return { coordinator, point, coordDb: join(coordDir, 'coordinator.db'), pointDb: join(pointDir, 'gateway.db') };
-}
-
-/** Stops the gateways: their stores hold their databases locked while running. */
-async function stopGateways(): Promise<void> {
-  for (const g of running.splice(0).reverse()) await g.stop();
+async function startPair(opts: Parameters<typeof startGatewayPair>[0] = {}) {
+  const pair = await startGatewayPair(opts);
+  pairs.push(pair);
+  return { ...pair, coordDb: join(pair.coordDir, 'coordinator.db'), pointDb: join(pair.pointDir, 'gateway.db') };
 }
 
 /** What the coordinator's inbox holds, read from its database once it has stopped. */
@@ -84,8 +46,7 @@ function inboxOf(dbFile: string) {
 
 describe('relay wiring: point → coordinator over IP', () => {
   it('carries a resident’s emergency report to the coordinator’s inbox and shows it confirmed on the receipt', async () => {
-    const records: LogRecord[] = [];
-    const { point, coordDb, pointDb } = await startPair(records);
+    const { point, coordDb, pointDb, records, stop } = await startPair();
 
     const res = await fetch(`${point.httpUrl}/api/reports/emergency`, {
       method: 'POST',
@@ -104,7 +65,7 @@ describe('relay wiring: point → coordinator over IP', () => {
     expect(confirmed.id).toBe(submitted.id);
     expect(confirmed.confirmedAt).toEqual(expect.any(Number));
 
-    await stopGateways();
+    await stop();
     const inbox = inboxOf(coordDb);
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({
@@ -126,8 +87,7 @@ describe('relay wiring: point → coordinator over IP', () => {
   }, 60_000);
 
   it('confirms each of several reports once, whatever their kind', async () => {
-    const records: LogRecord[] = [];
-    const { point, coordDb } = await startPair(records);
+    const { point, coordDb, stop } = await startPair();
     const post = async (kind: string, body: unknown) => {
       const res = await fetch(`${point.httpUrl}/api/reports/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(res.status).toBe(201);
@@ -144,7 +104,7 @@ describe('relay wiring: point → coordinator over IP', () => {
         return got.status === 'confirmed';
       });
     }
-    await stopGateways();
+    await stop();
     const inbox = inboxOf(coordDb);
     expect(inbox.map((m) => m.kind).sort()).toEqual(['emergency', 'needs', 'safe']);
     expect(inbox.find((m) => m.kind === 'needs')?.body).toMatchObject({ needs: [{ category: 'medication', severity: 'medium', people: 3 }] });
@@ -157,57 +117,27 @@ const noSocat = skipWithout('socat', 'relay wiring over the simulated LoRa modul
 
 describe.skipIf(noSocat)('relay wiring: point → coordinator over LoRa when IP is down', () => {
   it('carries the report through the simulated RAK3172 and network server, and the downAck confirms it', async () => {
-    const records: LogRecord[] = [];
-    const coordDir = mkdtempSync(join(tmpdir(), 'ns-coord-'));
-    const pointDir = mkdtempSync(join(tmpdir(), 'ns-point-'));
-    dirs.push(coordDir, pointDir);
-    const log = createLogger('test', { level: 'info', sink: (r) => records.push(r) });
-    const clock = new SystemClock(1);
-    const creds = await CredentialStore.open(coordDir);
-    const secret = await creds.issue({ username: coordinatorUsername('p1'), role: 'coordinator', point: 'p1' });
-    await writeFileAtomic(join(pointDir, 'coordinator.password'), secret + '\n', 0o600);
-    const nsSecret = await creds.issue({ username: '_network-server', role: 'network-server' });
-
-    const coordinator = await startCoordinatorGateway(
-      parseConfig({
-        role: 'coordinator',
-        id: 'regio',
-        name: 'Regio',
-        dataDir: coordDir,
-        mqtt: { mode: 'embedded', port: 0 },
-        http: { port: 0 },
-        networkServer: { kind: 'chirpstack' },
-      }),
-      { clock, log: log.child('coord') },
-    );
-    running.push(coordinator);
-    // The network server publishes into the coordinator's broker with its own user.
-    const sim = await startLoraSimulation({
-      device: { devEui: 'ac1f09fffe0a1b2c', joinEui: '0000000000000001', appKey: '8d7f3b2a1c0e4f5a6b7c8d9e0f1a2b3c', name: 'p1' },
-      applicationId: 'app-test',
-      mqtt: { url: coordinator.mqttUrl!, username: '_network-server', password: nsSecret },
-      clock,
-      log: log.child('sim'),
-      module: { seed: 3 },
+    const { point, coordDb, stop } = await startPair({
+      coordinator: { networkServer: { kind: 'chirpstack' } },
+      // The network server publishes into the coordinator's broker with its own user.
+      users: [{ username: '_network-server', role: 'network-server' }],
+      point: async ({ coordinator, secrets, clock, log }) => {
+        const sim = await startLoraSimulation({
+          device: { devEui: 'ac1f09fffe0a1b2c', joinEui: '0000000000000001', appKey: '8d7f3b2a1c0e4f5a6b7c8d9e0f1a2b3c', name: 'p1' },
+          applicationId: 'app-test',
+          mqtt: { url: coordinator.mqttUrl!, username: '_network-server', password: secrets['_network-server']! },
+          clock,
+          log,
+          module: { seed: 3 },
+        });
+        sims.push(sim);
+        // The IP link is down: nothing listens where the point looks for the coordinator's broker.
+        return {
+          coordinator: { url: `mqtt://127.0.0.1:${await freePort()}`, username: coordinatorUsername('p1') },
+          lora: { path: sim.gatewayPath, dataRate: 5, joinIntervalS: 7, ackTimeoutS: 8 },
+        };
+      },
     });
-    sims.push(sim);
-    // The IP link is down: nothing listens where the point looks for the coordinator's broker.
-    const deadUrl = `mqtt://127.0.0.1:${await freePort()}`;
-    const point = await startPointGateway(
-      parseConfig({
-        role: 'point',
-        id: 'p1',
-        name: 'Punt 1',
-        dataDir: pointDir,
-        board: { enabled: false },
-        mqtt: { mode: 'embedded', port: 0 },
-        http: { port: 0 },
-        coordinator: { url: deadUrl, username: coordinatorUsername('p1'), passwordFile: join(pointDir, 'coordinator.password') },
-        lora: { path: sim.gatewayPath, dataRate: 5, joinIntervalS: 7, ackTimeoutS: 8 },
-      }),
-      { clock, log: log.child('point') },
-    );
-    running.push(point);
 
     const res = await fetch(`${point.httpUrl}/api/reports/emergency`, {
       method: 'POST',
@@ -226,8 +156,8 @@ describe.skipIf(noSocat)('relay wiring: point → coordinator over LoRa when IP 
     );
     expect(confirmed.confirmedAt).toEqual(expect.any(Number));
 
-    await stopGateways();
-    const inbox = inboxOf(join(coordDir, 'coordinator.db'));
+    await stop();
+    const inbox = inboxOf(coordDb);
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({ point: 'p1', kind: 'emergency', path: 'chirpstack', body: { type: 'fire', people: 1, note: 'Molenweg 3 — schuur brandt' } });
   }, 120_000);

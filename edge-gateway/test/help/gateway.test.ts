@@ -3,39 +3,22 @@
 // content carries the new counts, and the coordinator's point list shows them in the point's status.
 // A signed coordinator broadcast with a directory fills the point's neighbourhood directory.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CredentialStore, coordinatorUsername } from '../../src/broker/index.js';
-import { writeFileAtomic } from '../../src/broker/atomic-file.js';
-import { parseConfig } from '../../src/config/load.js';
-import { SystemClock } from '../../src/core/clock.js';
-import { createLogger, type LogRecord } from '../../src/log/logger.js';
-import { startCoordinatorGateway } from '../../src/gateway/coordinator-gateway.js';
-import { startPointGateway, type RunningGateway } from '../../src/gateway/point-gateway.js';
-import { loadOrCreateSigningKey } from '../../src/coordinator/signing/index.js';
 import type { Registered } from '../../src/help/index.js';
 import type { DirectoryView } from '../../src/directory/index.js';
+import type { LogRecord } from '../../src/log/logger.js';
+import { firstRunSetUp, startGatewayPair, type GatewayPair } from '../support/gateway-pair.js';
 import { until } from '../support/until.js';
 import { call } from './harness.js';
 
-const running: RunningGateway[] = [];
-const dirs: string[] = [];
+const pairs: GatewayPair[] = [];
 afterEach(async () => {
-  for (const g of running.splice(0).reverse()) await g.stop();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const p of pairs.splice(0)) await p.close();
 });
 
+/** The first technician's session as request headers. */
 async function setUp(url: string, records: LogRecord[]): Promise<Record<string, string>> {
-  const code = records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-  const res = await fetch(`${url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, username: 'tech', password: 'a long passphrase here' }),
-  });
-  expect(res.status).toBe(201);
-  const { csrf } = ((await res.json()) as { data: { csrf: string } }).data;
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, 'x-noodsteun-csrf': csrf };
+  const s = await firstRunSetUp(url, records);
+  return { cookie: s.cookie, 'x-noodsteun-csrf': s.csrf };
 }
 
 type HelpCounts = { open: number; matched: number; done: number };
@@ -44,44 +27,16 @@ type BoardReply = { content: { help?: { requestsOpen: number; offersOpen: number
 
 describe('citizen help between a point and its coordinator', () => {
   it('counts reach the board content and the coordinator; a signed broadcast fills the directory', async () => {
-    const coordDir = mkdtempSync(join(tmpdir(), 'ns-coord-'));
-    const pointDir = mkdtempSync(join(tmpdir(), 'ns-point-'));
-    dirs.push(coordDir, pointDir);
-    const coordRecords: LogRecord[] = [];
-    const pointRecords: LogRecord[] = [];
-    const clock = new SystemClock(1);
-
-    const creds = await CredentialStore.open(coordDir);
-    const secret = await creds.issue({ username: coordinatorUsername('p1'), role: 'coordinator', point: 'p1' });
-    await writeFileAtomic(join(pointDir, 'coordinator.password'), secret + '\n', 0o600);
-    const key = await loadOrCreateSigningKey(coordDir);
-
-    const coordinator = await startCoordinatorGateway(
-      parseConfig({ role: 'coordinator', id: 'regio', name: 'Regio', dataDir: coordDir, mqtt: { mode: 'embedded', port: 0 }, http: { port: 0 } }),
-      { clock, log: createLogger('coord', { level: 'info', sink: (r) => coordRecords.push(r) }) },
-    );
-    running.push(coordinator);
-    const point = await startPointGateway(
-      parseConfig({
-        role: 'point',
-        id: 'p1',
-        name: 'Punt 1',
-        dataDir: pointDir,
+    const pair = await startGatewayPair({
+      boardKey: true,
+      point: {
         location: { lat: 52.0907, lon: 5.1214 },
         board: { enabled: true, backend: 'simulated' },
-        mqtt: { mode: 'embedded', port: 0 },
-        http: { port: 0 },
-        coordinator: {
-          url: coordinator.mqttUrl!,
-          username: coordinatorUsername('p1'),
-          passwordFile: join(pointDir, 'coordinator.password'),
-          statusIntervalS: 3600, // only the change-driven status can bring the counts in time
-          boardKey: { issuer: 'regio', keyId: key.keyId, publicKey: key.publicKey },
-        },
-      }),
-      { clock, log: createLogger('point', { level: 'info', sink: (r) => pointRecords.push(r) }) },
-    );
-    running.push(point);
+        coordinator: { statusIntervalS: 3600 }, // only the change-driven status can bring the counts in time
+      },
+    });
+    pairs.push(pair);
+    const { coordinator, point, coordRecords, pointRecords } = pair;
 
     // Two residents at the kiosk: one offers, one asks.
     const offer = await call<Registered>(`${point.httpUrl}/api/help/offers`, 'POST', { category: 'transport', what: 'Auto met aanhanger', contact: { method: 'at-point' } });
