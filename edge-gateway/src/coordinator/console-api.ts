@@ -13,6 +13,7 @@ import { PointIdSchema } from '../protocol/index.js';
 import { CapImportError, CapParseError, capToDraft, parseCap } from './cap/index.js';
 import { INBOX_KINDS } from './console-store.js';
 import { EVIDENCE_COLUMNS, evidenceRows, toCsv } from './evidence.js';
+import { checkTimeZone, localDateStart } from './time-zone.js';
 import { ConsoleError, type CoordinatorMonitor } from './monitor.js';
 import { PreviewError, type BoardPreviewer } from './preview.js';
 import { BROADCAST_TEMPLATES } from './templates.js';
@@ -32,15 +33,12 @@ const MAX_CAP_BYTES = 256 * 1024;
 const DAY_MS = 86_400_000;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-/** ms since the epoch, or an ISO 8601 date/time. */
-const Instant = z.string().transform((s, ctx) => {
-  const t = /^\d{1,15}$/.test(s) ? Number(s) : Date.parse(s);
-  if (!Number.isFinite(t)) {
-    ctx.addIssue({ code: 'custom', message: 'expected ms since the epoch or an ISO date/time' });
-    return z.NEVER;
-  }
-  return t;
-});
+/** The zone evidence periods follow unless the query names another: the pilot runs in the Netherlands. */
+export const EVIDENCE_TIME_ZONE = 'Europe/Amsterdam';
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** ms since the epoch, an ISO date/time, or a calendar date (local midnight in the query's zone). */
+const When = z.string().max(40).refine((s) => /^\d{1,15}$/.test(s) || Number.isFinite(Date.parse(s)), 'expected ms since the epoch, an ISO date/time or YYYY-MM-DD');
+const instant = (s: string, tz: string) => (/^\d{1,15}$/.test(s) ? Number(s) : DATE_RE.test(s) ? localDateStart(s, tz) : Date.parse(s));
 
 const DetailQuery = z.strictObject({ point: PointIdSchema, hours: int(1, 2160).default(24), maxPoints: int(50, 2000).default(600) });
 const AlertsQuery = z.strictObject({ state: z.enum(['open', 'all']).default('open'), point: PointIdSchema.optional(), limit: int(1, 1000).default(200) });
@@ -62,7 +60,20 @@ const PreviewInput = z.strictObject({
   page: z.number().int().min(0).max(20).default(0),
 });
 const EvidenceQuery = z
-  .strictObject({ from: Instant.optional(), to: Instant.optional(), period: z.enum(['hour', 'day']).default('hour'), point: PointIdSchema.optional() })
+  .strictObject({
+    from: When.optional(),
+    to: When.optional(),
+    period: z.enum(['hour', 'day']).default('hour'),
+    point: PointIdSchema.optional(),
+    tz: z.string().max(64).default(EVIDENCE_TIME_ZONE).refine((tz) => {
+      try {
+        return checkTimeZone(tz) === tz;
+      } catch {
+        return false;
+      }
+    }, 'unknown time zone (IANA name, e.g. Europe/Amsterdam or UTC)'),
+  })
+  .transform((q) => ({ ...q, from: q.from === undefined ? undefined : instant(q.from, q.tz), to: q.to === undefined ? undefined : instant(q.to, q.tz) }))
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] })
   .refine((q) => q.from === undefined || q.to === undefined || q.to - q.from <= 400 * DAY_MS, { message: 'at most 400 days', path: ['to'] });
 
@@ -92,7 +103,7 @@ export function coordinatorConsoleApi(svc: CoordinatorConsole | null): ApiModule
     const routes: ApiRoute[] = [
       {
         method: 'GET', path: '/api/points', access: 'coordinator+technician', input: '—',
-        output: '`{points: [{point, name, online, linkState, link: mqtt|lora, receivedAt, lastHeardAt, status: PointStatus|null, lora: LoraStatus|null, forecast: {kind, unit: l|pct, hoursToEmpty, hoursLow, hoursHigh, ratePerHour, level, confidence, reason, refuelAt, at}|null, alerts: {open, critical, unacknowledged}, urgency}]}`, most urgent first; also pushed live as `points`',
+        output: '`{points: [{point, name, online, linkState, link: mqtt|lora, receivedAt, lastHeardAt, status: PointStatus|null, lora: LoraStatus|null, help: {counts: PointStatus.help, at, via: mqtt|lora, cut}|null, forecast: {kind, unit: l|pct, hoursToEmpty, hoursLow, hoursHigh, ratePerHour, level, confidence, reason, refuelAt, at}|null, alerts: {open, critical, unacknowledged}, urgency}]}`, most urgent first; also pushed live as `points`',
         summary: 'Coordinator: every point at a glance with its fuel forecast, open alerts and an urgency score.',
         handler: (req) => {
           const svc = need();
@@ -258,7 +269,7 @@ export function coordinatorConsoleApi(svc: CoordinatorConsole | null): ApiModule
       },
       {
         method: 'GET', path: '/api/evidence', access: 'coordinator+technician',
-        input: 'query `from`, `to` (ms or ISO; default the last 7 days), `period` hour (default)|day (UTC), `point`',
+        input: `query \`from\`, \`to\` (ms, ISO date/time, or YYYY-MM-DD = local midnight; default the last 7 days up to now), \`period\` hour (default)|day, \`tz\` IANA zone of the periods (default ${EVIDENCE_TIME_ZONE}), \`point\``,
         output: `\`{filename, columns, rows, csv}\`; columns: ${EVIDENCE_COLUMNS.slice(0, 14).join(', ')}, needs_<category>… (counts only, no personal data)`,
         summary: 'Coordinator: pilot evidence per point and hour/day (visitors, charging, fuel, uptime, relayed reports, needs by category) as CSV.',
         handler: (req, url) => {
@@ -270,7 +281,7 @@ export function coordinatorConsoleApi(svc: CoordinatorConsole | null): ApiModule
           const to = q.to ?? ctx.clock.now() + 1;
           const from = q.from ?? to - 7 * DAY_MS;
           if (from >= to) throw new HttpError(400, 'invalid input: from must be before to');
-          const rows = evidenceRows(s.db, { from, to, period: q.period, ...(q.point ? { point: q.point } : {}) });
+          const rows = evidenceRows(s.db, { from, to, period: q.period, timeZone: q.tz, ...(q.point ? { point: q.point } : {}) });
           return json({ filename: `noodsteun-evidence-${stamp(from)}-${stamp(to)}-${q.period}.csv`, columns: EVIDENCE_COLUMNS, rows, csv: toCsv(EVIDENCE_COLUMNS, rows) });
         },
       },

@@ -5,9 +5,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { PointStatus } from '../protocol/index.js';
 import { NEED_CATEGORIES } from '../lora/codec/vocab.js';
 import { median } from './forecast.js';
+import { HOUR_MS, localIso, periodEnd, periodStart } from './time-zone.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS } from './time-zone.js';
 /** A rise of the smoothed level larger than this between two statuses is a refuel, not noise. */
 export const REFUEL_STEP_L = 3;
 /** Fuel readings in the median that smooths sensor noise and slosh before levels are differenced. */
@@ -187,10 +187,14 @@ interface Row {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Rows of the evidence for [from, to) per point and period (UTC hours or days), in point then time order. */
-export function evidenceRows(db: Database, o: { from: number; to: number; period: EvidencePeriod; point?: string }): EvidenceCell[][] {
-  const size = o.period === 'hour' ? HOUR_MS : DAY_MS;
-  const start = (t: number) => Math.floor(t / size) * size;
+/**
+ * Rows of the evidence for [from, to) per point and period (hours or days in `timeZone`, UTC by default), in
+ * point then time order. Stored hours are UTC hours: with a zone whose offset is not whole hours an hour's
+ * counts land in the local hour it starts in.
+ */
+export function evidenceRows(db: Database, o: { from: number; to: number; period: EvidencePeriod; point?: string; timeZone?: string }): EvidenceCell[][] {
+  const tz = o.timeZone ?? 'UTC';
+  const start = (t: number) => periodStart(t, o.period, tz);
   const rows = new Map<string, Row>();
   const row = (point: string, t: number): Row => {
     const s = start(t);
@@ -242,24 +246,27 @@ export function evidenceRows(db: Database, o: { from: number; to: number; period
   }
   return [...rows.values()]
     .sort((a, b) => a.point.localeCompare(b.point) || a.start - b.start)
-    .map((r) => [
-      r.point,
-      new Date(r.start).toISOString(),
-      new Date(r.start + size).toISOString(),
-      r.statuses,
-      round(Math.min(100, (100 * r.coveredMs) / size), 1),
-      r.entries,
-      r.insideMax,
-      r.sessions,
-      round(r.wh, 1),
-      // Noise can leave a small net rise in an hour without a refuel: that hour used nothing measurable.
-      r.used === null ? null : round(Math.max(0, r.used), 2),
-      r.added === null ? null : round(r.added, 2),
-      r.messages.emergency,
-      r.messages.needs,
-      r.messages.safe,
-      ...NEED_CATEGORIES.map((c) => r.needs.get(c) ?? 0),
-    ]);
+    .map((r) => {
+      const end = periodEnd(r.start, o.period, tz);
+      return [
+        r.point,
+        localIso(r.start, tz),
+        localIso(end, tz),
+        r.statuses,
+        round(Math.min(100, (100 * r.coveredMs) / (end - r.start)), 1),
+        r.entries,
+        r.insideMax,
+        r.sessions,
+        round(r.wh, 1),
+        // Noise can leave a small net rise in an hour without a refuel: that hour used nothing measurable.
+        r.used === null ? null : round(Math.max(0, r.used), 2),
+        r.added === null ? null : round(r.added, 2),
+        r.messages.emergency,
+        r.messages.needs,
+        r.messages.safe,
+        ...NEED_CATEGORIES.map((c) => r.needs.get(c) ?? 0),
+      ];
+    });
 }
 
 function csvCell(v: EvidenceCell): string {

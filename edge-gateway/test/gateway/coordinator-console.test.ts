@@ -259,14 +259,20 @@ describe('coordinator console API on a running coordinator', () => {
     expect((await call(tech, 'POST', '/api/broadcasts/preview', { content: templates.templates[2]!.content, panels: ['nope'] })).status).toBe(400);
     expect((await call(tech, 'POST', '/api/broadcasts/preview', { content: { point: { name: 'x' } } })).status).toBe(400);
 
-    // Evidence: one hour row for p1 with what was sent.
+    // Evidence: one hour row for p1 with what was sent, in Dutch time unless asked otherwise.
     const ev = (await call(tech, 'GET', '/api/evidence?period=hour')).body.data as { columns: string[]; rows: (string | number | null)[][]; csv: string; filename: string };
     expect(ev.columns).toEqual([...EVIDENCE_COLUMNS]);
     expect(ev.rows).toHaveLength(1);
     const row = Object.fromEntries(ev.columns.map((c, i) => [c, ev.rows[0]![i]]));
-    expect(row).toMatchObject({ point: 'p1', period_start: '2026-11-27T09:00:00.000Z', statuses: 6, visitors_entries: 5, visitors_inside_max: 12, charging_sessions: 10, charging_energy_wh: 50, messages_emergency: 1, messages_needs: 1, messages_safe: 1, needs_water: 1, needs_medication: 1, needs_food: 0 });
+    expect(row).toMatchObject({ point: 'p1', period_start: '2026-11-27T10:00:00+01:00', period_end: '2026-11-27T11:00:00+01:00', statuses: 6, visitors_entries: 5, visitors_inside_max: 12, charging_sessions: 10, charging_energy_wh: 50, messages_emergency: 1, messages_needs: 1, messages_safe: 1, needs_water: 1, needs_medication: 1, needs_food: 0 });
     expect(ev.csv.split('\r\n')[0]).toBe(EVIDENCE_COLUMNS.join(','));
     expect(ev.csv).not.toMatch(/Vries|Kerkstraat|9401/);
     expect((await call(tech, 'GET', '/api/evidence?from=yesterday')).status).toBe(400);
+    expect((await call(tech, 'GET', '/api/evidence?tz=Mars/Olympus')).status).toBe(400);
+    const utc = (await call(tech, 'GET', '/api/evidence?period=day&tz=UTC&from=2026-11-27&to=2026-11-28')).body.data as typeof ev;
+    expect(utc.rows.map((r) => [r[1], r[2]])).toEqual([['2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z']]);
+    // A calendar date is local midnight in the zone: the day from 27 November 00:00 Dutch time.
+    const nl = (await call(tech, 'GET', '/api/evidence?period=day&from=2026-11-27&to=2026-11-28')).body.data as typeof ev;
+    expect(nl.rows.map((r) => [r[1], r[2], r[3]])).toEqual([['2026-11-27T00:00:00+01:00', '2026-11-28T00:00:00+01:00', 6]]);
   }, 60_000);
 });

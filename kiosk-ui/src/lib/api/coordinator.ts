@@ -273,7 +273,7 @@ export interface CoordinatorApi {
   broadcast(content: BoardContentInput, target: BroadcastTargetBody): Promise<BroadcastRecord>;
   broadcasts(): Promise<{ broadcasts: BroadcastRecord[] }>;
   chargingPolicy(point: string, policy: 'budget' | 'off'): Promise<{ id: string }>;
-  evidence(opts?: { from?: string | number; to?: string | number; period?: 'hour' | 'day'; point?: string }): Promise<Evidence>;
+  evidence(opts?: { from?: string | number; to?: string | number; period?: 'hour' | 'day'; point?: string; tz?: string }): Promise<Evidence>;
 }
 
 export function createCoordinatorApi(session: Pick<SessionStore, 'get' | 'send'>, opts: { base?: string; fetch?: typeof fetch } = {}): CoordinatorApi {
@@ -312,6 +312,6 @@ export function createCoordinatorApi(session: Pick<SessionStore, 'get' | 'send'>
     broadcast: (content, target) => session.send('POST', '/api/broadcasts', { content, target }),
     broadcasts: () => session.get('/api/broadcasts'),
     chargingPolicy: (point, policy) => session.send('POST', '/api/points/charging-policy', { point, policy }),
-    evidence: (o = {}) => session.get(`/api/evidence${q({ from: o.from, to: o.to, period: o.period, point: o.point })}`),
+    evidence: (o = {}) => session.get(`/api/evidence${q({ from: o.from, to: o.to, period: o.period, point: o.point, tz: o.tz })}`),
   };
 }

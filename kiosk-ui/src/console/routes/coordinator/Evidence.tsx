@@ -4,10 +4,13 @@ import type { CoordinatorApi } from '../../../lib/api/coordinator.js';
 import { errorText } from '../../../lib/stores/errors.js';
 import type { T } from './view.js';
 
+/** Dates and periods in Dutch time (the default), or UTC for joining with other data sets. */
+const ZONES = ['Europe/Amsterdam', 'UTC'] as const;
+
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * The query for the chosen dates (UTC days, both inclusive). An empty "to" means "up to now" on the
+ * The query for the chosen dates (calendar days in the chosen zone, both inclusive). An empty "to" means "up to now" on the
  * coordinator's own clock, so the export never stops short of the newest reports however the browser's clock runs.
  */
 export function evidenceRange(from: string, to: string): { from?: string; to?: string } {
@@ -22,6 +25,7 @@ export function Evidence(props: { t: T; api: CoordinatorApi }) {
   const [from, setFrom] = useState(() => day(Date.now() - 7 * 86_400_000));
   const [to, setTo] = useState('');
   const [period, setPeriod] = useState<'hour' | 'day'>('hour');
+  const [tz, setTz] = useState<(typeof ZONES)[number]>('Europe/Amsterdam');
   const [link, setLink] = useState<{ url: string; file: string; rows: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +34,7 @@ export function Evidence(props: { t: T; api: CoordinatorApi }) {
     setBusy(true);
     setError(null);
     try {
-      const e = await api.evidence({ ...evidenceRange(from, to), period });
+      const e = await api.evidence({ ...evidenceRange(from, to), period, tz });
       setLink({ url: URL.createObjectURL(new Blob([e.csv], { type: 'text/csv;charset=utf-8' })), file: e.filename, rows: e.rows.length });
     } catch (err) {
       setError(errorText(err));
@@ -52,6 +56,14 @@ export function Evidence(props: { t: T; api: CoordinatorApi }) {
         <select id="co-ev-period" value={period} onChange={(e) => setPeriod((e.target as HTMLSelectElement).value as 'hour' | 'day')}>
           <option value="hour">{t('evidence.hour')}</option>
           <option value="day">{t('evidence.day')}</option>
+        </select>
+        <label for="co-ev-tz">{t('evidence.tz')}</label>
+        <select id="co-ev-tz" value={tz} onChange={(e) => setTz((e.target as HTMLSelectElement).value as (typeof ZONES)[number])}>
+          {ZONES.map((z) => (
+            <option key={z} value={z}>
+              {z === 'UTC' ? 'UTC' : t('evidence.tzNl')}
+            </option>
+          ))}
         </select>
       </div>
       <p>
