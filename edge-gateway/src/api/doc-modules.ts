@@ -6,6 +6,7 @@ import { commissioningApi } from '../commissioning/api.js';
 import { chargingApi } from '../charging/routes.js';
 import { coordinatorConsoleApi } from '../coordinator/console-api.js';
 import { chargingPagesApi } from '../http/charging-pages.js';
+import { helpPagesApi } from '../http/help-pages.js';
 
 export const DOC_MODULES: readonly ApiModule[] = [
   // one line per feature module, e.g. helpApi(null),
@@ -14,4 +15,5 @@ export const DOC_MODULES: readonly ApiModule[] = [
   chargingApi(null),
   coordinatorConsoleApi(null),
   chargingPagesApi(null),
+  helpPagesApi(null, null),
 ];

@@ -22,6 +22,7 @@ import { attachLiveHub } from '../http/live.js';
 import { buildStatusData } from '../http/status-view.js';
 import { createResidentPage } from '../http/resident-page.js';
 import { chargingPagesApi } from '../http/charging-pages.js';
+import { helpPagesApi } from '../http/help-pages.js';
 import { MqttUplink } from '../relay/mqtt-uplink.js';
 import { buildPointStatus } from '../relay/point-status.js';
 import { Lifecycle } from './lifecycle.js';
@@ -297,7 +298,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       personalRetentionDays: config.privacy.personalRetentionDays,
       setupCodeFile: join(config.dataDir, 'setup-code'),
       boardContent,
-      modules: [commissioningApi(commissioning), chargingApi(charging), helpApi(help, directory), chargingPagesApi(charging, { uiDir: deps.uiDir })],
+      modules: [commissioningApi(commissioning), chargingApi(charging), helpApi(help, directory), chargingPagesApi(charging, { uiDir: deps.uiDir }), helpPagesApi(help, directory, { uiDir: deps.uiDir })],
       ...(deps.uiDir ? { uiDir: deps.uiDir } : {}),
     });
     await life.start({ name: 'api', start: () => api.start(), stop: () => api.stop() });

@@ -85,7 +85,8 @@ export function createResidentPage(uiDir: string | undefined) {
       const c = content as UiBoardContent | null | undefined;
       return {
         title: `${status.point.name} · ${i18n.t('app.title')}`,
-        body: renderToString(h(StatusPage, { i18n, status, mode: 'polling', lost: false, content: c })),
+        // plain: the help links are the no-JS pages' real paths (the app turns them into its hash routes)
+        body: renderToString(h(StatusPage, { i18n, status, mode: 'polling', lost: false, content: c, plain: true })),
         before: initialScript(content === undefined ? { status } : { status, content: c ?? null }),
         head: '<noscript><meta http-equiv="refresh" content="60"></noscript>',
         refreshS: 30,

@@ -23,6 +23,8 @@ export interface StatusPageProps {
   lost: boolean;
   /** The board's current content: null when the point has none, undefined while it is being loaded. */
   content?: BoardContent | null | undefined;
+  /** Rendered by the gateway for a browser that may run no JavaScript: help links go to real paths. */
+  plain?: boolean | undefined;
 }
 
 const TONE_ICON: Record<Tone, string> = { ok: '✓', warn: '!', bad: '!!', unknown: '?' };
@@ -40,7 +42,7 @@ function StatusItem(props: { kind: string; label: string; value: string; tone: T
   );
 }
 
-export function StatusPage({ i18n, status, mode, lost, content }: StatusPageProps) {
+export function StatusPage({ i18n, status, mode, lost, content, plain }: StatusPageProps) {
   const t = i18n.t;
   const r = status?.readings;
   const fuel = fuelLevel(r?.fuel ?? null);
@@ -106,7 +108,7 @@ export function StatusPage({ i18n, status, mode, lost, content }: StatusPageProp
           </section>
         ) : null}
         <ReportLinks i18n={i18n} />
-        <HelpLinks i18n={i18n} />
+        <HelpLinks i18n={i18n} plain={plain} />
         <p class="ns-help">{t('help.ask')}</p>
       </main>
       <footer>

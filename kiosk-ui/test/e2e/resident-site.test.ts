@@ -1,7 +1,8 @@
 // End-to-end against the gateway in simulation (`noodsteun start`: the real firmware on simulated nodes, the
 // point's charging module fed by simulated battery and fuel readings), in Debian's Chromium:
 // a resident reads the board's content, takes a charging number and sees the port; switches to Arabic
-// (right-to-left); and without JavaScript takes a number through the plain form.
+// (right-to-left); and without JavaScript takes a number through the plain form, and offers and withdraws
+// neighbourhood help.
 // NOODSTEUN_SCREENSHOTS=1 also writes the screenshots in kiosk-ui/docs/.
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Response } from 'playwright-core';
@@ -179,6 +180,35 @@ describe.skipIf(skip)('resident screens against the simulated site, in Chromium'
     await page.click('[data-action="cancel-yes"]');
     await page.waitForURL(/\/charging\?t=/);
     expect(await page.getAttribute('.ns-ticket', 'data-state')).toBe('cancelled');
+    await page.context().close();
+  });
+
+  it('without JavaScript: offers help through the plain form, withdraws it with the code, and sees other places', async () => {
+    const page = await newPage({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false });
+    await page.goto(`${site.pointUrl}/`);
+    await page.click('a[data-help-link="help"]');
+    await page.waitForURL(/\/help\?lang=nl$/);
+    await page.locator('.nh-glance').waitFor();
+    await page.click('a[data-action="offer"]');
+    await page.waitForURL(/\/help\/offer\?lang=nl$/);
+    await page.check('input[name="category"][value="food"]');
+    await page.fill('textarea[name="what"]', 'Ik kan soep koken voor tien mensen');
+    await page.check('input[name="consent"]');
+    await page.click('form[data-form="offer"] button[type="submit"]');
+    const code = await page.getAttribute('[data-code]', 'data-code');
+    expect(code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}$/);
+
+    await page.goto(`${site.pointUrl}/help/withdraw?lang=nl`);
+    await page.fill('input[name="code"]', code!);
+    await page.click('button[type="submit"]');
+    await page.locator('.nh-found[data-status="open"]').waitFor();
+    await page.click('.nh-found button[type="submit"]');
+    await page.locator('.nh-found[data-status="withdrawn"]').waitFor();
+
+    await page.click('a.ns-back');
+    await page.click('a[data-action="places"]');
+    await page.waitForURL(/\/places\?lang=nl$/);
+    expect(await page.locator('[data-screen="places"] h1').textContent()).toBe('Plekken in de buurt');
     await page.context().close();
   });
 });

@@ -7,19 +7,15 @@ import type { I18n } from '../../lib/i18n/i18n.js';
 import type { Translate } from '../../lib/i18n/table.js';
 import type { HelpKey, HelpTexts } from '../../lib/i18n/tables/help.js';
 import { helpTextsLoaded, loadHelpTexts, translate } from './texts.js';
+import type { HelpScreen } from './paths.js';
 
-export const HELP_SCREENS = ['help', 'offer', 'request', 'withdraw', 'places'] as const;
-export type HelpScreen = (typeof HELP_SCREENS)[number];
+export { HELP_SCREENS, helpHref, type HelpScreen } from './paths.js';
 
 /** `#/help`, `#/help/offer`, `#/help/request`, `#/help/withdraw`, `#/places` → the screen; anything else → null. */
 export function parseHelpRoute(hash: string): HelpScreen | null {
   const m = /^#\/(help(?:\/(offer|request|withdraw))?|places)\/?$/.exec(hash.split('?')[0] ?? '');
   if (!m) return null;
   return m[1] === 'places' ? 'places' : ((m[2] as HelpScreen | undefined) ?? 'help');
-}
-
-export function helpHref(screen: HelpScreen): string {
-  return screen === 'places' ? '#/places' : screen === 'help' ? '#/help' : `#/help/${screen}`;
 }
 
 type Screens = ComponentType<{ i18n: I18n; screen: HelpScreen; t: Translate<HelpKey> }>;

@@ -4,6 +4,8 @@
 // overview with "most needed now" and the aggregate counts, the offer and request forms with their privacy
 // statement, the one-time withdraw code, and withdrawing with that code. Inputs are uncontrolled (default*
 // props): a re-render (language switch, the contact choice) never wipes what someone has typed.
+// `plain`: the gateway renders these for a browser without JavaScript (edge-gateway/src/http/help-pages.ts):
+// links are real paths and the forms post to them; the app leaves it unset.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { I18n } from '../../lib/i18n/i18n.js';
@@ -14,7 +16,7 @@ import { formatClock } from '../../lib/format.js';
 import { LangSwitch } from '../../components/LangSwitch.js';
 import { HELP_CATEGORIES, URGENCIES, groupCode, type HelpKind, type HelpSummary, type OwnEntry, type Registered } from '../../lib/api/help.js';
 import { glanceRows, glanceTotals } from './glance.js';
-import { helpHref } from './route.js';
+import { helpLink, helpPath } from './paths.js';
 
 export type T = Translate<HelpKey>;
 export type FormError = 'invalid' | 'rate' | 'network';
@@ -28,7 +30,7 @@ const num = (i18n: I18n, n: number) => new Intl.NumberFormat(i18n.locale()).form
 const cat = (i18n: I18n, c: string) => i18n.t(`need.${c}` as Key);
 
 /** Header, language choice and the way back, the same on every help screen. */
-export function HelpPage(props: { i18n: I18n; title: string; screen: string; back: 'home' | 'help'; t: T; children: ComponentChildren }) {
+export function HelpPage(props: { i18n: I18n; title: string; screen: string; back: 'home' | 'help'; t: T; plain?: boolean | undefined; children: ComponentChildren }) {
   const { i18n, t } = props;
   const lang = i18n.lang.value;
   return (
@@ -40,7 +42,7 @@ export function HelpPage(props: { i18n: I18n; title: string; screen: string; bac
       </header>
       <main class="ns-main">
         <p>
-          <a class="ns-back" href={props.back === 'home' ? `/?lang=${lang}` : helpHref('help')}>
+          <a class="ns-back" href={props.back === 'home' ? `/?lang=${lang}` : helpLink('help', lang, props.plain)}>
             {props.back === 'home' ? i18n.t('report.back') : t('back.help')}
           </a>
         </p>
@@ -50,21 +52,22 @@ export function HelpPage(props: { i18n: I18n; title: string; screen: string; bac
   );
 }
 
-export function HelpHub({ i18n, t, summary, failed }: { i18n: I18n; t: T; summary: HelpSummary | null; failed: boolean }) {
+export function HelpHub({ i18n, t, summary, failed, plain }: { i18n: I18n; t: T; summary: HelpSummary | null; failed: boolean; plain?: boolean | undefined }) {
+  const lang = i18n.lang.value;
   return (
-    <HelpPage i18n={i18n} t={t} title={t('help.title')} screen="help" back="home">
+    <HelpPage i18n={i18n} t={t} title={t('help.title')} screen="help" back="home" plain={plain}>
       <p class="ns-form__intro">{t('help.intro')}</p>
       <nav class="nh-actions" aria-label={t('help.title')}>
-        <a class="ns-action ns-action--primary" href={helpHref('offer')} data-action="offer">
+        <a class="ns-action ns-action--primary" href={helpLink('offer', lang, plain)} data-action="offer">
           {t('action.offer')}
         </a>
-        <a class="ns-action ns-action--primary" href={helpHref('request')} data-action="request">
+        <a class="ns-action ns-action--primary" href={helpLink('request', lang, plain)} data-action="request">
           {t('action.request')}
         </a>
-        <a class="ns-action" href={helpHref('withdraw')} data-action="withdraw">
+        <a class="ns-action" href={helpLink('withdraw', lang, plain)} data-action="withdraw">
           {t('action.withdraw')}
         </a>
-        <a class="ns-action" href={helpHref('places')} data-action="places">
+        <a class="ns-action" href={helpLink('places', lang, plain)} data-action="places">
           {t('action.places')}
         </a>
       </nav>
@@ -198,7 +201,7 @@ export function PrivacyStatement({ t, retention }: { t: T; retention: Retention 
   );
 }
 
-export function HelpForm(props: { i18n: I18n; t: T; kind: HelpKind; view: FormView; retention: Retention | null; onSubmit?: (form: HTMLFormElement) => void }) {
+export function HelpForm(props: { i18n: I18n; t: T; kind: HelpKind; view: FormView; retention: Retention | null; plain?: boolean | undefined; onSubmit?: (form: HTMLFormElement) => void }) {
   const { i18n, t, kind, view } = props;
   const req = i18n.t('report.required');
   const title = t(kind === 'offer' ? 'offer.title' : 'request.title');
@@ -206,8 +209,8 @@ export function HelpForm(props: { i18n: I18n; t: T; kind: HelpKind; view: FormVi
   const [contact, setContact] = useState((view.phase === 'form' && view.values.contact) || 'at-point');
   if (view.phase === 'done') {
     return (
-      <HelpPage i18n={i18n} t={t} title={title} screen={`help-${kind}`} back="help">
-        <RegisteredView i18n={i18n} t={t} registered={view.registered} />
+      <HelpPage i18n={i18n} t={t} title={title} screen={`help-${kind}`} back="help" plain={props.plain}>
+        <RegisteredView i18n={i18n} t={t} registered={view.registered} plain={props.plain} />
       </HelpPage>
     );
   }
@@ -215,10 +218,12 @@ export function HelpForm(props: { i18n: I18n; t: T; kind: HelpKind; view: FormVi
   const lang = i18n.lang.value;
   const cats = HELP_CATEGORIES.map((c) => ({ value: c, label: cat(i18n, c) }));
   return (
-    <HelpPage i18n={i18n} t={t} title={title} screen={`help-${kind}`} back="help">
+    <HelpPage i18n={i18n} t={t} title={title} screen={`help-${kind}`} back="help" plain={props.plain}>
       <form
         class="ns-form"
         data-form={kind}
+        method={props.plain ? 'post' : undefined}
+        action={props.plain ? helpPath(kind, lang) : undefined}
         onSubmit={(ev) => {
           ev.preventDefault();
           props.onSubmit?.(ev.currentTarget);
@@ -291,7 +296,7 @@ function formatDate(i18n: I18n, ms: number): string {
   return new Intl.DateTimeFormat(i18n.locale(), { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(ms));
 }
 
-export function RegisteredView({ i18n, t, registered }: { i18n: I18n; t: T; registered: Registered }) {
+export function RegisteredView({ i18n, t, registered, plain }: { i18n: I18n; t: T; registered: Registered; plain?: boolean | undefined }) {
   return (
     <section class="nh-done" aria-labelledby="done-title" data-kind={registered.kind}>
       <div role="status">
@@ -309,7 +314,7 @@ export function RegisteredView({ i18n, t, registered }: { i18n: I18n; t: T; regi
       <p>{t('done.next')}</p>
       <p>{t('done.expires', { date: formatDate(i18n, registered.expiresAt) })}</p>
       <p>
-        <a class="ns-action" href={helpHref('help')}>
+        <a class="ns-action" href={helpLink('help', i18n.lang.value, plain)}>
           {t('back.help')}
         </a>
       </p>
@@ -324,11 +329,17 @@ export type WithdrawView =
 
 const TERMINAL = new Set(['done', 'withdrawn', 'expired']);
 
-export function WithdrawScreen(props: { i18n: I18n; t: T; view: WithdrawView; onFind?: (code: string) => void; onConfirm?: () => void }) {
+export function WithdrawScreen(props: { i18n: I18n; t: T; view: WithdrawView; plain?: boolean | undefined; onFind?: (code: string) => void; onConfirm?: () => void }) {
   const { i18n, t, view } = props;
   const err = view.phase !== 'done' ? view.error : null;
+  const action = props.plain ? helpPath('withdraw', i18n.lang.value) : undefined;
+  const confirm = (busy: boolean) => (
+    <button class="ns-action ns-action--urgent" type={props.plain ? 'submit' : 'button'} disabled={busy} onClick={props.plain ? undefined : () => props.onConfirm?.()}>
+      {t('withdraw.confirm')}
+    </button>
+  );
   return (
-    <HelpPage i18n={i18n} t={t} title={t('withdraw.title')} screen="help-withdraw" back="help">
+    <HelpPage i18n={i18n} t={t} title={t('withdraw.title')} screen="help-withdraw" back="help" plain={props.plain}>
       {err ? (
         <p class="ns-error" role="alert">
           {t(err === 'not-found' ? 'withdraw.notFound' : `error.${err}`)}
@@ -337,6 +348,8 @@ export function WithdrawScreen(props: { i18n: I18n; t: T; view: WithdrawView; on
       {view.phase === 'code' ? (
         <form
           class="ns-form"
+          method={action ? 'post' : undefined}
+          action={action}
           onSubmit={(ev) => {
             ev.preventDefault();
             const code = new FormData(ev.currentTarget).get('code');
@@ -384,10 +397,15 @@ export function WithdrawScreen(props: { i18n: I18n; t: T; view: WithdrawView; on
           {view.phase === 'found' ? (
             TERMINAL.has(view.entry.status) ? (
               <p>{t('withdraw.closed')}</p>
+            ) : action ? (
+              // without JavaScript the confirmation is a second form post with the code
+              <form method="post" action={action}>
+                <input type="hidden" name="code" value={view.code} />
+                <input type="hidden" name="confirm" value="yes" />
+                {confirm(view.busy)}
+              </form>
             ) : (
-              <button class="ns-action ns-action--urgent" type="button" disabled={view.busy} onClick={() => props.onConfirm?.()}>
-                {t('withdraw.confirm')}
-              </button>
+              confirm(view.busy)
             )
           ) : null}
         </section>
