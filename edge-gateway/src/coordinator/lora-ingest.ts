@@ -4,6 +4,7 @@
 // IP body is encoded and decoded again, so both paths yield the same values — and applied once per
 // (point, seq) through the MessageInbox. Acks go back the way the message came: a downAck frame
 // (fPort 10) through the network server's downlink topic, or the row ids on noodsteun/point/<id>/ack.
+// Help counts (fPort 11, LoRa only: over IP they ride in the MQTT status) are rebuilt into PointStatus.help.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -14,6 +15,7 @@ import { decodeMessage, encodeMessage, FrameDecodeError, FrameEncodeError, Reass
 import type { LoraMessage } from '../lora/codec/index.js';
 import { IpMessageSchema, RELAY_MSG_FILTER, fromLoraMessage, parseMsgTopic, relayTopics, toLoraMessage } from '../relay/messages.js';
 import type { RelayPayload } from '../relay/messages.js';
+import { helpAggregateFromReport, type HelpAggregate } from '../relay/help-report.js';
 import type { InboxMessage, InboxPath, MessageInbox } from './message-inbox.js';
 
 export const CHIRPSTACK_UP_FILTER = 'application/+/device/+/event/up';
@@ -108,6 +110,8 @@ export interface RelayIngestHandlers {
   message?(m: InboxMessage): void;
   /** A status newer than the one held. */
   status?(point: string, status: unknown, path: InboxPath): void;
+  /** Help counts relayed over LoRa, in the shape of PointStatus.help; `cut`: the point had more categories than one frame carries. */
+  help?(point: string, help: HelpAggregate, meta: { received: number; path: InboxPath; cut: boolean }): void;
 }
 
 export interface RelayIngestOptions {
@@ -146,7 +150,7 @@ export class RelayIngest {
   private filters: string[] = [];
   private readonly reassemblers = new Map<string, Reassembler>();
   private readonly pendingAcks = new Map<string, PendingAck>();
-  readonly stats = { received: 0, applied: 0, duplicates: 0, statuses: 0, rejected: 0, downAcks: 0, ipAcks: 0 };
+  readonly stats = { received: 0, applied: 0, duplicates: 0, statuses: 0, helps: 0, rejected: 0, downAcks: 0, ipAcks: 0 };
 
   constructor(private readonly opts: RelayIngestOptions) {}
 
@@ -221,6 +225,13 @@ export class RelayIngest {
     const payload = fromLoraMessage(msg);
     if (!payload) return this.reject(key, `a ${msg.kind} is not an uplink report`);
     if (payload.kind === 'status') return this.status(point, payload.body, now, now, path);
+    if (payload.kind === 'help') {
+      // Idempotent like a status (the newest wins, no id to ack); received time is all LoRa tells of its age.
+      const help = helpAggregateFromReport(payload.body);
+      this.stats.helps++;
+      this.opts.on?.help?.(point, help, { received: now, path, cut: payload.body.cut });
+      return;
+    }
     const id = (msg as LoraMessage & { id: number }).id;
     const seq = this.opts.inbox.resolveLoraId(point, id);
     if (seq === null) return this.reject(key, `id ${id} is older than anything from ${point}`);

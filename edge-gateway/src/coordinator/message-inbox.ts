@@ -39,7 +39,7 @@ export type InboxPath = 'ip' | 'chirpstack' | 'ttn';
 export interface InboxMessage {
   point: string;
   seq: number;
-  kind: Exclude<RelayKind, 'status'>;
+  kind: Exclude<RelayKind, 'status' | 'help'>;
   body: unknown;
   /** When the point took the report (IP: its clock; LoRa: received − ageMin for emergencies, else received). */
   created: number | null;

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { PointStatus } from '../protocol/index.js';
 import type { StatusReport } from '../relay/messages.js';
+import type { HelpAggregate } from '../relay/help-report.js';
 import { AlertEngine, AlertError, DEFAULT_RULES, silentAfterMs, type AlertEvent, type AlertRule, type LinkType } from './alerts.js';
 import { AlertStore, InboxView, type ConsoleAlert, type InboxCounts } from './console-store.js';
 import { EvidenceRecorder } from './evidence.js';
@@ -43,6 +44,17 @@ export interface FuelForecastView {
   at: number;
 }
 
+/**
+ * A point's citizen-help counts, whichever path brought them: `counts` has the shape of PointStatus.help;
+ * `at` is when the coordinator received them; `cut`: the LoRa frame left out the least needed categories.
+ */
+export interface PointHelp {
+  counts: HelpAggregate;
+  at: number;
+  via: LinkType;
+  cut: boolean;
+}
+
 export interface AlertCounts {
   open: number;
   critical: number;
@@ -53,6 +65,8 @@ export interface PointOverview extends PointEntry {
   link: LinkType;
   lastHeardAt: number | null;
   lora: LoraStatus | null;
+  /** Newest help counts (also merged into `status.help` when they came over LoRa and a status is held). */
+  help: PointHelp | null;
   forecast: FuelForecastView | null;
   alerts: AlertCounts;
   urgency: number;
@@ -118,6 +132,8 @@ interface FuelMemory {
 interface LinkMemory {
   name: string;
   lora: LoraStatus | null;
+  /** Help counts last relayed over LoRa. */
+  help: { counts: HelpAggregate; at: number; cut: boolean } | null;
   /** Recent gaps between statuses per link: the point's own report interval is their median. */
   gaps: Record<LinkType, number[]>;
   lastAt: Record<LinkType, number | null>;
@@ -189,7 +205,7 @@ export class CoordinatorMonitor {
 
   private linkMem(point: string, name: string): LinkMemory {
     let m = this.links.get(point);
-    if (!m) this.links.set(point, (m = { name, lora: null, gaps: { mqtt: [], lora: [] }, lastAt: { mqtt: null, lora: null }, interval: { mqtt: undefined, lora: undefined } }));
+    if (!m) this.links.set(point, (m = { name, lora: null, help: null, gaps: { mqtt: [], lora: [] }, lastAt: { mqtt: null, lora: null }, interval: { mqtt: undefined, lora: undefined } }));
     m.name = name;
     return m;
   }
@@ -242,6 +258,24 @@ export class CoordinatorMonitor {
     this.heard(m, 'lora', at);
     this.evidence.loraStatus(point, at, this.silenceLimit(point, 'lora'));
     this.evaluate(point, at);
+  }
+
+  /**
+   * Help counts relayed over LoRa (the point's only path). Not a proof of the link's report interval: help
+   * frames go when counts change, so they stay out of the silence bookkeeping.
+   */
+  loraHelp(point: string, counts: HelpAggregate, at: number, cut = false): void {
+    const m = this.linkMem(point, this.links.get(point)?.name ?? point);
+    if (m.help && m.help.at > at) return;
+    m.help = { counts, at, cut };
+  }
+
+  /** The newest help counts of a point: its MQTT status's, or the LoRa ones if received later. */
+  private helpOf(point: string, e: PointEntry | undefined): PointHelp | null {
+    const ip: PointHelp | null = e?.status?.help ? { counts: e.status.help, at: e.receivedAt ?? 0, via: 'mqtt', cut: false } : null;
+    const l = this.links.get(point)?.help ?? null;
+    if (l && (ip === null || l.at > ip.at)) return { counts: l.counts, at: l.at, via: 'lora', cut: l.cut };
+    return ip;
   }
 
   private updateForecast(s: PointStatus, at: number): void {
@@ -358,7 +392,10 @@ export class CoordinatorMonitor {
   private view(point: string, e: PointEntry | undefined, c: AlertCounts | undefined, now: number): PointOverview {
     const lora = this.links.get(point)?.lora ?? null;
     const { link, lastHeardAt } = this.linkOf(e, lora);
-    const base: PointEntry = e ?? { point, name: this.name(point), online: false, linkState: 'unknown', receivedAt: null, status: null };
+    const entry: PointEntry = e ?? { point, name: this.name(point), online: false, linkState: 'unknown', receivedAt: null, status: null };
+    // Help counts newer over LoRa replace the held status's, in the same shape as over MQTT.
+    const help = this.helpOf(point, e);
+    const base: PointEntry = help?.via === 'lora' && entry.status ? { ...entry, status: { ...entry.status, help: help.counts } } : entry;
     const online = lastHeardAt !== null && now - lastHeardAt <= this.silenceLimit(point, link) && (link === 'lora' || base.linkState !== 'offline');
     const forecast = this.forecast(point);
     const alerts = c ?? { open: 0, critical: 0, unacknowledged: 0 };
@@ -369,7 +406,7 @@ export class CoordinatorMonitor {
     const levels = [base.status?.fuel?.pct ?? lora?.fuelPct, base.status?.battery?.soc ?? lora?.batteryPct].filter((x): x is number => typeof x === 'number');
     const lowest = levels.length ? Math.min(...levels) : null;
     if (lowest !== null && lowest < 30) urgency += 30 - lowest;
-    return { ...base, online, link, lastHeardAt, lora, forecast, alerts, urgency: Math.round(urgency * 10) / 10 };
+    return { ...base, online, link, lastHeardAt, lora, help, forecast, alerts, urgency: Math.round(urgency * 10) / 10 };
   }
 
   known(point: string): boolean {

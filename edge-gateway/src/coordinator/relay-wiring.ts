@@ -21,7 +21,7 @@ export interface RelayIngestWiring {
   clock: Clock;
   log: Logger;
   life: Lifecycle;
-  /** Also told of every new report and newer status (the console: live inbox, LoRa statuses). */
+  /** Also told of every new report and newer status (the console: live inbox, LoRa statuses and help counts). */
   on?: RelayIngestHandlers;
 }
 
@@ -40,6 +40,7 @@ export async function startRelayIngest(w: RelayIngestWiring): Promise<MessageInb
       w.on?.message?.(m);
     },
     ...(w.on?.status ? { status: w.on.status } : {}),
+    ...(w.on?.help ? { help: w.on.help } : {}),
   };
   const ns = config.networkServer;
   const local = ns !== undefined && ns.url === undefined;

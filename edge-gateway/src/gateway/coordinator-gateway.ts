@@ -104,6 +104,11 @@ export async function startCoordinatorGateway(config: Config, deps: GatewayDeps)
           monitor.loraStatus(point, status as StatusReport, clock.now());
           notifyPoints();
         },
+        // Help counts of a point on LoRa (fPort 11): shown in its status.help like over MQTT.
+        help: (point, help, meta) => {
+          monitor.loraHelp(point, help, meta.received, meta.cut);
+          notifyPoints();
+        },
       },
     });
     // Signed board content for the points (POST /api/broadcasts) and their answers.

@@ -36,6 +36,7 @@ import { CurrentBoardContent } from '../board/current-content.js';
 import { createBoardInbox } from '../relay/board-inbox.js';
 import { PointRelay } from '../relay/point-relay.js';
 import { createPointLora } from '../relay/point-lora.js';
+import { startHelpLoraFeed } from '../relay/help-lora.js';
 import { HelpService, HelpStore, helpApi } from '../help/index.js';
 import { DirectoryService, DirectoryStore } from '../directory/index.js';
 import { CommissioningService, LinkMonitor, LogRing, commissioningApi, firmwareVersions, teeLogger, type LoraProbe } from '../commissioning/index.js';
@@ -220,6 +221,8 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       const lora = config.lora ? createPointLora(config.lora, { clock, log: log.child('lora') }) : undefined;
       if (lora) loraProbe = { join: () => lora.path.ensureJoined(), status: () => ({ ready: lora.path.ready, ...lora.path.stats }) };
       pointRelay = new PointRelay({ db: store.db, pointId: config.id, clock, log: log.child('relay'), client: uplink.connection, ...(lora ? { lora } : {}), confirmed: (id) => void api.reports.markConfirmed(id) });
+      // Help counts over LoRa while that is the point's only path (rate-limited; relay/help-lora.ts).
+      if (lora) life.adopt({ name: 'help LoRa feed', stop: startHelpLoraFeed({ relay: pointRelay.relay, lora, help, clock, log: log.child('help:lora') }).stop });
     }
 
     // The e-ink board (a PNG panel in simulation). Its renderer loads on first use.

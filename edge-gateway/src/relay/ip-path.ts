@@ -107,6 +107,7 @@ export class IpPath {
   send(row: OutboxRow, point: string): void {
     const c = this.client;
     if (!c?.connected) throw new Error('the coordinator link is down');
+    if (row.kind === 'help') throw new Error('help counts travel in the MQTT status on the IP path');
     const msg: IpMessage = { v: 1, point, ref: row.id, seq: row.seq, kind: row.kind, created: row.created, body: row.payload.body as unknown as Record<string, unknown> };
     this.awaiting.set(row.id, this.opts.clock.now() + this.ackTimeoutMs);
     this.stats.published++;

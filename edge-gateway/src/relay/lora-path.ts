@@ -11,6 +11,7 @@ import type { Frame } from '../lora/codec/index.js';
 import type { JoinOptions, LoraModem } from '../drivers/lora-modem/index.js';
 import { ConfirmedSendFailedError, DutyCycleError, ModemBusyError, NotJoinedError, spreadingFactorOf } from '../drivers/lora-modem/index.js';
 import { toLoraMessage } from './messages.js';
+import type { RelayPayload } from './messages.js';
 import type { OutboxRow } from './outbox.js';
 import type { LoraBudget } from './scheduler.js';
 import { EU868_JOIN_SUB_BAND } from './scheduler.js';
@@ -92,6 +93,11 @@ export class LoraPath {
   airtimeMs(row: OutboxRow, now: number): number {
     const sf = spreadingFactorOf(this.opts.modem.status().dr);
     return this.frames(row, now).reduce((n, f) => n + lorawanAirtimeMs(f.bytes.length, sf), 0);
+  }
+
+  /** Airtime an id-less payload (status, help counts) would take at the current data rate. */
+  payloadAirtimeMs(payload: RelayPayload, now: number): number {
+    return this.airtimeMs({ id: 0, kind: payload.kind, priority: 0, seq: null, payload, created: now, attempts: 0, state: 'pending', path: null, sentAt: null, retryAt: null, confirmed: false }, now);
   }
 
   async ensureJoined(): Promise<void> {

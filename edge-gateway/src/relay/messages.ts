@@ -2,7 +2,7 @@
 // the LoRa codec's message bodies without their 6-bit id, so the IP path and the LoRa path carry the
 // same content and the coordinator decodes both into one shape.
 import { z } from 'zod';
-import type { EmergencyMessage, LoraMessage, NeedsMessage, SafeMessage, StatusMessage } from '../lora/codec/index.js';
+import type { EmergencyMessage, HelpMessage, LoraMessage, NeedsMessage, SafeMessage, StatusMessage } from '../lora/codec/index.js';
 import { PointIdSchema } from '../protocol/point.js';
 import { TOPIC_ROOT } from '../protocol/topics.js';
 
@@ -10,20 +10,23 @@ export type EmergencyReport = Omit<EmergencyMessage, 'kind' | 'id' | 'ageMin'>;
 export type NeedsReport = Omit<NeedsMessage, 'kind' | 'id'>;
 export type SafeRegistration = Omit<SafeMessage, 'kind' | 'id'>;
 export type StatusReport = Omit<StatusMessage, 'kind'>;
+/** Citizen-help counts for a point whose only path is LoRa (relay/help-report.ts builds it from PointStatus.help). */
+export type HelpReport = Omit<HelpMessage, 'kind'>;
 
 export type RelayPayload =
   | { kind: 'emergency'; body: EmergencyReport }
   | { kind: 'needs'; body: NeedsReport }
   | { kind: 'safe'; body: SafeRegistration }
-  | { kind: 'status'; body: StatusReport };
+  | { kind: 'status'; body: StatusReport }
+  | { kind: 'help'; body: HelpReport };
 export type RelayKind = RelayPayload['kind'];
 
-/** Lower sends first: an emergency overtakes everything, a status waits for all the rest. */
-export const PRIORITY: Record<RelayKind, number> = { emergency: 0, safe: 1, needs: 1, status: 2 };
+/** Lower sends first: an emergency overtakes everything, a status waits for the reports, help counts for the status. */
+export const PRIORITY: Record<RelayKind, number> = { emergency: 0, safe: 1, needs: 1, status: 2, help: 3 };
 
-/** Kinds applied exactly once by message id; a status is idempotent (the newest wins) and has none. */
+/** Kinds applied exactly once by message id; a status and help counts are idempotent (the newest wins) and have none. */
 export function hasSeq(kind: RelayKind): boolean {
-  return kind !== 'status';
+  return kind !== 'status' && kind !== 'help';
 }
 
 /**
@@ -46,6 +49,8 @@ export function toLoraMessage(p: RelayPayload, seq: number | null, created: numb
       return { kind: 'safe', id, ...p.body };
     case 'status':
       return { kind: 'status', ...p.body };
+    case 'help':
+      return { kind: 'help', ...p.body };
   }
 }
 
@@ -67,6 +72,10 @@ export function fromLoraMessage(m: LoraMessage): RelayPayload | null {
     case 'status': {
       const { kind: _k, ...body } = m;
       return { kind: 'status', body };
+    }
+    case 'help': {
+      const { kind: _k, ...body } = m;
+      return { kind: 'help', body };
     }
     default:
       return null;

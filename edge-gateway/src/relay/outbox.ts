@@ -1,7 +1,7 @@
 // The relay's durable outbox: every message a service submits is in SQLite (committed, fsynced by
 // the store's synchronous=FULL) before submit() returns, and leaves only when the coordinator
-// acknowledges it, so a crash, a reboot or a dead link loses nothing. Statuses coalesce: only the
-// newest matters, so a new one replaces any not yet acknowledged.
+// acknowledges it, so a crash, a reboot or a dead link loses nothing. Statuses (and help counts) coalesce:
+// only the newest matters, so a new one replaces any of its kind not yet acknowledged.
 import type { Database, Statement } from 'better-sqlite3';
 import type { Migration } from '../store/migrations.js';
 import type { RelayKind, RelayPayload } from './messages.js';
@@ -99,7 +99,7 @@ export class Outbox {
   private readonly stmts: {
     nextSeq: Statement<[]>;
     bumpSeq: Statement<[]>;
-    dropStatus: Statement<[]>;
+    dropKind: Statement<[string]>;
     insert: Statement<[string, number, string, number]>;
     setSeq: Statement<[number, number]>;
     all: Statement<[]>;
@@ -117,7 +117,7 @@ export class Outbox {
     this.stmts = {
       nextSeq: db.prepare(`SELECT value FROM relay_counter WHERE name = 'seq'`),
       bumpSeq: db.prepare(`UPDATE relay_counter SET value = value + 1 WHERE name = 'seq'`),
-      dropStatus: db.prepare(`DELETE FROM relay_outbox WHERE kind = 'status'`),
+      dropKind: db.prepare(`DELETE FROM relay_outbox WHERE kind = ?`),
       insert: db.prepare(`INSERT INTO relay_outbox (kind, priority, payload, created) VALUES (?, ?, ?, ?) RETURNING *`),
       setSeq: db.prepare(`UPDATE relay_outbox SET seq = ? WHERE id = ?`),
       all: db.prepare(`SELECT * FROM relay_outbox ORDER BY priority, id`),
@@ -132,10 +132,10 @@ export class Outbox {
     };
   }
 
-  /** Stores a message durably and returns its row; a status replaces every unacknowledged status. */
+  /** Stores a message durably and returns its row; a status (help counts) replaces every unacknowledged one of its kind. */
   accept(p: RelayPayload, now: number): OutboxRow {
     const tx = this.db.transaction((): OutboxRow => {
-      if (p.kind === 'status') this.stmts.dropStatus.run();
+      if (!hasSeq(p.kind)) this.stmts.dropKind.run(p.kind);
       return toRow(this.stmts.insert.get(p.kind, PRIORITY[p.kind], JSON.stringify(p), now) as DbRow);
     });
     try {

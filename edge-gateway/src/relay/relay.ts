@@ -10,7 +10,7 @@ import { errorMessage } from '../log/logger.js';
 import type { IpPath } from './ip-path.js';
 import type { LoraPath } from './lora-path.js';
 import { LoraSendDeferredError } from './lora-path.js';
-import type { EmergencyReport, NeedsReport, RelayPayload, SafeRegistration, StatusReport } from './messages.js';
+import type { EmergencyReport, HelpReport, NeedsReport, RelayPayload, SafeRegistration, StatusReport } from './messages.js';
 import type { Outbox, OutboxRow, RelayPathName } from './outbox.js';
 import type { LoraBudget } from './scheduler.js';
 import { pickNext } from './scheduler.js';
@@ -95,6 +95,10 @@ export class Relay {
   submitStatus(status: StatusReport): Submitted {
     return this.submit({ kind: 'status', body: status });
   }
+  /** Help counts for the LoRa path (relay/help-lora.ts decides when); replaces any not yet sent. */
+  submitHelp(report: HelpReport): Submitted {
+    return this.submit({ kind: 'help', body: report });
+  }
 
   /** Stores a report durably; throws RelayPayloadError (nothing stored) if the codec cannot carry it. */
   submit(p: RelayPayload): Submitted {
@@ -149,6 +153,11 @@ export class Relay {
       if (ip?.healthy(now)) {
         this.setActive('ip');
         for (let next = outbox.next(now); next; next = outbox.next(now)) {
+          if (next.kind === 'help') {
+            // Over IP the point's MQTT status carries its help counts: the LoRa form has nothing to add.
+            outbox.ackRefs([next.id]);
+            continue;
+          }
           const row = outbox.assignSeq(next);
           try {
             ip.send(row, this.opts.pointId);

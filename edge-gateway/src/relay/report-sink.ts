@@ -40,7 +40,8 @@ const EMERGENCY_TYPE: Record<EmergencyInput['what'], EmergencyReport['type']> = 
   other: 'other',
 };
 
-const NEED_CATEGORY: Record<NeedInput['category'], NeedsReport['needs'][number]['category']> = {
+/** The resident's need categories (also citizen help's) in the codec's list: help counts and needs reports share buckets. */
+export const NEED_CATEGORY: Record<NeedInput['category'], NeedsReport['needs'][number]['category']> = {
   water: 'water',
   food: 'food',
   medicine: 'medication',

@@ -127,9 +127,12 @@ describe('property: random messages', () => {
     for (let i = 0; i < 200; i++) {
       const f = encodeMessage(randomMessage(r, kinds[i % kinds.length], 20));
       const cut = int(r, 0, f.bytes.length - 1);
-      const err = thrown(() => decodeFrame(f.port, f.bytes.subarray(0, cut)));
+      const short = f.bytes.subarray(0, cut);
+      const err = thrown(() => decodeFrame(f.port, short));
       expect(err).toBeInstanceOf(FrameDecodeError);
-      expect(['truncated', 'checksum']).toContain((err as FrameDecodeError).code);
+      // 1 in 256 cuts ends on a byte that happens to be the CRC of what precedes it: then the fields decide.
+      const crcCollides = cut >= 2 && crc8(short.subarray(0, cut - 1)) === short[cut - 1];
+      if (!crcCollides) expect(['truncated', 'checksum']).toContain((err as FrameDecodeError).code);
     }
   });
 

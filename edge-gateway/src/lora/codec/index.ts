@@ -10,6 +10,7 @@ export type { NeedsMessage, NeedEntry } from './needs.js';
 export type { SafeMessage } from './safe.js';
 export type { TextMessage } from './text.js';
 export type { AckMessage } from './ack.js';
+export { HELP_MAX, HELP_MAX_CATEGORIES, type HelpMessage, type HelpCategoryCounts } from './help.js';
 export { renderBoard, BOARD_TEMPLATES, type BoardMessage, type BoardTemplate } from './board.js';
 export { COMMANDS, type CommandMessage, type CommandName } from './command.js';
 export { NEED_CATEGORIES, SEVERITIES } from './vocab.js';

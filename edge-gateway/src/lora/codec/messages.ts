@@ -3,6 +3,7 @@ import type { AckMessage } from './ack.js';
 import type { BoardMessage } from './board.js';
 import type { CommandMessage } from './command.js';
 import type { EmergencyMessage } from './emergency.js';
+import type { HelpMessage } from './help.js';
 import type { NeedsMessage } from './needs.js';
 import type { SafeMessage } from './safe.js';
 import type { StatusMessage } from './status.js';
@@ -16,7 +17,8 @@ export type LoraMessage =
   | TextMessage
   | AckMessage
   | BoardMessage
-  | CommandMessage;
+  | CommandMessage
+  | HelpMessage;
 
 /** One piece of a message that did not fit one frame (fPort 6). */
 export interface FragmentMessage {

@@ -10,6 +10,7 @@ import { textLayout } from './text.js';
 import { ackLayout } from './ack.js';
 import { boardLayout } from './board.js';
 import { commandLayout } from './command.js';
+import { helpLayout } from './help.js';
 
 export const CODEC_VERSION = 1;
 /** Largest LoRaWAN application payload (EU868 DR4–DR5); anything longer is not a frame of ours. */
@@ -37,6 +38,7 @@ export const KINDS = {
   board: { port: 8, dir: 'down', hasId: true, layout: boardLayout },
   command: { port: 9, dir: 'down', hasId: true, layout: commandLayout },
   downAck: { port: 10, dir: 'down', hasId: false, layout: ackLayout },
+  help: { port: 11, dir: 'up', hasId: false, layout: helpLayout },
 } as const satisfies Record<string, PortSpec>;
 
 export type MessageKind = keyof typeof KINDS;
