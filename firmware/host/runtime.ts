@@ -49,6 +49,14 @@ export class EspruinoHost {
   readonly errors: unknown[] = [];
   readonly reboots: RebootRecord[] = [];
   readonly consoleLines: string[] = [];
+  /**
+   * Where the REPL is (E.setConsole): a device name, or null when disabled. Boots on Serial1 (the ESP32's
+   * UART0, on the USB bridge), as Espruino does; the firmware moves it to LoopbackA at once.
+   */
+  consoleDevice: string | null = 'Serial1';
+  consoleForced = false;
+  /** What reached the REPL over a UART while it was the console (the espruino CLI's side of an upload). */
+  replInput = '';
   boots = 0;
   /** World side: force process.memory().free (e.g. to simulate a leak). */
   freeVarsOverride: number | null = null;
@@ -173,8 +181,49 @@ export class EspruinoHost {
     return { free, usage: this.totalVars - free, total: this.totalVars };
   }
 
+  private readonly loopbackA = { name: 'LoopbackA' };
+  private readonly loopbackB = { name: 'LoopbackB' };
+
+  /**
+   * E.setConsole as Espruino's jsiSetConsoleDevice does it: any hardware Serial (object or name) or null;
+   * with echo on, "-> <new>" goes to the old console and "<- <old>" to the new one; input on a UART that
+   * is the console goes to the REPL (kept in replInput), no longer to its `data` handlers.
+   */
+  private setConsole(device: unknown, options?: { force?: unknown }): void {
+    const devices: Record<string, object> = { Serial1: this.usb, Serial2: this.serial2, LoopbackA: this.loopbackA, LoopbackB: this.loopbackB };
+    let name: string | null = null;
+    if (typeof device === 'string') name = device in devices ? device : null;
+    else if (device !== null) name = Object.keys(devices).find((k) => devices[k] === device) ?? null;
+    if (name === null && device !== null) throw new FirmwareError(`Unknown device type ${String(device)}`);
+    this.consoleForced = options?.force === true;
+    if (name === this.consoleDevice) return;
+    const old = this.consoleDevice;
+    this.consoleTo(old, `-> ${name ?? 'null'}\r\n`);
+    this.consoleDevice = name;
+    this.consoleTo(name, `<- ${old ?? 'null'}\r\n`);
+    this.routeConsoleInput();
+  }
+
+  private routeConsoleInput(): void {
+    const toRepl = (data: string) => {
+      this.replInput += data;
+    };
+    this.usb.repl = this.consoleDevice === 'Serial1' ? toRepl : null;
+    this.serial2.repl = this.consoleDevice === 'Serial2' ? toRepl : null;
+  }
+
+  /** Console output on a UART reaches the far end; on a loopback nobody on the host reads it. */
+  private consoleTo(device: string | null, text: string): void {
+    if (device === 'Serial1') this.usb.write(text);
+    else if (device === 'Serial2') this.serial2.write(text);
+  }
+
   private boot(): void {
     this.boots++;
+    this.consoleDevice = 'Serial1';
+    this.consoleForced = false;
+    this.replInput = '';
+    this.routeConsoleInput();
     this.bootAt = this.clock.now();
     this.usageCache = null;
     this.errorFlags = [];
@@ -216,14 +265,16 @@ export class EspruinoHost {
       on: (event: string, cb: (flags: string[]) => void) => {
         if (event === 'errorFlag') this.errorFlagListeners.push(cb);
       },
-      setConsole: () => undefined,
+      setConsole: (device: unknown, options?: { force?: unknown }) => this.setConsole(device, options),
+      getConsole: () => this.consoleDevice,
       reboot: () => {
         this.clock.setTimeout(() => this.reboot('command'), 0);
       },
     };
     const sandbox: Record<string, unknown> = {
       E,
-      LoopbackA: { name: 'LoopbackA' },
+      LoopbackA: this.loopbackA,
+      LoopbackB: this.loopbackB,
       Serial1: this.usb,
       Serial2: this.serial2,
       I2C1: this.i2c,
@@ -279,5 +330,6 @@ export class EspruinoHost {
     const line = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
     this.consoleLines.push(line);
     this.log(line);
+    this.consoleTo(this.consoleDevice, line + '\r\n');
   }
 }

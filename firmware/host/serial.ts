@@ -9,6 +9,11 @@ export class HostSerial {
   private readonly worldListeners: Array<(data: string) => void> = [];
   /** Everything the firmware wrote, for assertions. */
   written = '';
+  /**
+   * Set while this UART is the console: what arrives goes to the REPL, not to the firmware's `data`
+   * handlers (Espruino's jsiIdle hands console-device input to the REPL only).
+   */
+  repl: ((data: string) => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -38,8 +43,13 @@ export class HostSerial {
     if (event === 'data') this.firmwareListeners.push(cb);
   }
 
-  removeAllListeners(): void {
-    this.firmwareListeners.length = 0;
+  removeAllListeners(event?: string): void {
+    if (event === undefined || event === 'data') this.firmwareListeners.length = 0;
+  }
+
+  /** Firmware `data` handlers attached now (for assertions). */
+  get dataHandlers(): number {
+    return this.firmwareListeners.length;
   }
 
   /** World side: listen to what the firmware writes. Returns an unsubscribe function. */
@@ -54,7 +64,8 @@ export class HostSerial {
   /** World side: bytes arriving at the firmware; delivered from the event loop like Espruino's. */
   inject(data: string): void {
     this.clock.setTimeout(() => {
-      for (const l of [...this.firmwareListeners]) l(data);
+      if (this.repl !== null) this.repl(data);
+      else for (const l of [...this.firmwareListeners]) l(data);
     }, 0);
   }
 

@@ -11,7 +11,8 @@ import type { BoardContent } from './content.js';
 import { DEFAULT_PANEL_ID, panelProfile } from './panels.js';
 import { sampleContent } from './sample-content.js';
 
-export { BoardService, type BoardDisplay, type BoardStatus } from './board-service.js';
+export { BoardService, type BoardDisplay, type BoardStatus, type TestFrameHandle, type TestFrameOptions } from './board-service.js';
+export { PanelTestError, PanelTestBusyError, type PanelTestStatus, type PanelTestPhase } from './panel-test.js';
 export { parseBoardContent, BoardContentSchema, type BoardContent, type ChargingStatus } from './content.js';
 export { PANELS, panelProfile } from './panels.js';
 export { sampleContent } from './sample-content.js';

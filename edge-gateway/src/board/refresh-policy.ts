@@ -30,7 +30,8 @@ export interface PanelState {
 
 export type RefreshDecision =
   | { kind: 'none'; reason: 'unchanged' | 'too-soon' }
-  | { kind: 'full'; reason: 'first' | 'large-change' | 'after-partials' | 'daily' }
+  // 'after-test': decided by the board service when a test frame gives way to the content, not here.
+  | { kind: 'full'; reason: 'first' | 'large-change' | 'after-partials' | 'daily' | 'after-test' }
   | { kind: 'partial'; window: Rect };
 
 export function decideRefresh(next: Frame, state: PanelState, now: number, cfg: RefreshPolicyConfig): RefreshDecision {

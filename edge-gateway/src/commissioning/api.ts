@@ -22,6 +22,8 @@ const FuelInput = z.strictObject({
 const NodeInput = z.strictObject({ node: NodeIdSchema });
 const PortInput = z.strictObject({ port: z.number().int().min(0).max(31), on: z.boolean(), confirmed: z.boolean().optional() });
 const StepInput = z.strictObject({ step: StepId });
+const BoardTestInput = z.strictObject({ holdMin: z.number().int().min(3).max(30).optional() });
+const BoardVerdictInput = z.strictObject({ seen: z.boolean() });
 const Empty = z.strictObject({});
 
 export function commissioningApi(svc: CommissioningService | null): ApiModule {
@@ -76,10 +78,27 @@ export function commissioningApi(svc: CommissioningService | null): ApiModule {
         await readJson(req, Empty);
         return s.recordDiscovery(by);
       }),
-      post('/api/commissioning/firmware', '`{}`', '`Measurement` (value.nodes: [{id, kind, reported, expected, match}])', "Compares each node's reported firmware with the build in firmware/dist (verify only: flashing is done with `noodsteun firmware flash`).", async (req, by, s) => {
+      post('/api/commissioning/firmware', '`{}`', '`Measurement` (value.nodes: [{id, kind, reported, expected, match}])', "Compares each node's reported firmware with the build in firmware/dist (a mismatching node on USB serial is flashed with POST /api/commissioning/flash).", async (req, by, s) => {
         await readJson(req, Empty);
         return s.verifyFirmware(by);
       }),
+      post('/api/commissioning/flash', '`{node}`', '`{flash: FlashState {node, kind, port, phase: releasing|uploading|reopening|waiting, startedAt, oldVersion, expected}}` at once; 409 while an upload runs or for a node on Wi-Fi (MQTT: connect it by USB), 404 unknown node or no build', "Uploads the firmware build to a node on USB serial: the gateway releases the node's port, runs the flasher (espruino CLI), reopens the link and waits for the node's heartbeat with the build's version; recorded in the nodes step as `firmware flash <node>` (old/new version, duration, the flasher's last output lines).", async (req, by, s) => {
+        const i = await readJson(req, NodeInput);
+        const { state, done } = s.flashNode(i.node, by);
+        // The outcome is recorded as a measurement; GET /api/commissioning/flash follows the progress.
+        done.catch(() => undefined);
+        return { flash: state };
+      }),
+      {
+        method: 'GET', path: '/api/commissioning/flash', access: 'technician', input: '—',
+        output: '`{flash: FlashState|null}`: the upload running now or the last one (phase done|failed with ok, error, newVersion, durationMs, output, measurementId)',
+        summary: 'Progress and result of the firmware upload.',
+        handler: (req) => {
+          const s = need();
+          tech(req);
+          return json({ flash: s.flashState() });
+        },
+      },
       post('/api/commissioning/node-config', '`{node, set: {key: string ≤64|number|boolean} (1–8 keys, e.g. id, hbSec, link)}`', '`Measurement` (value: {node, set, ok, error?}); passwords are not recorded', "Sets a node's configuration over its link and waits for the node's answer.", async (req, by, s) => {
         const i = await readJson(req, ConfigInput);
         return s.configureNode(i.node, i.set, by);
@@ -107,9 +126,32 @@ export function commissioningApi(svc: CommissioningService | null): ApiModule {
           return json(s.portReading(p));
         },
       },
-      post('/api/commissioning/board-test', '`{}`', '`Measurement & {image}`', "Renders the board's test pattern at the panel's resolution and records the panel's status.", async (req, by, s) => {
+      post(
+        '/api/commissioning/board-test',
+        '`{holdMin?: 3–30 (default 10)}`',
+        '`BoardTestView {test: {id, phase: pending|showing|restoring|restored|failed|cancelled, requestedAt, dueAt, shownAt, refreshMs, restoreFrom, holdUntil, restoreRequestedAt, restoreAt, restoredAt, error}, image, panelImage, now}`; 409 while a test is waiting or on the panel',
+        "Puts the test pattern on the e-ink panel with a full refresh through the board's driver, as soon as the panel's minimum refresh interval allows (`dueAt`), and holds it until the verdict or `holdMin`. Answers at once; the `test pattern` measurement (drivenToPanel, refreshMs) is recorded when the panel's refresh has ended.",
+        async (req, by, s) => {
+          const i = await readJson(req, BoardTestInput);
+          return s.boardTest(by, i.holdMin === undefined ? undefined : i.holdMin * 60_000);
+        },
+      ),
+      {
+        method: 'GET', path: '/api/commissioning/board-test', access: 'technician', input: '—',
+        output: '`BoardTestView` (test null before the first test since the gateway started)', summary: "The board test's state: waiting for the panel, on the panel since, content back.",
+        handler: async (req) => {
+          const s = need();
+          tech(req);
+          return json(await guard(() => s.boardTestView()));
+        },
+      },
+      post('/api/commissioning/board-test/verdict', '`{seen: boolean}`', '`Measurement` `test pattern seen` (technicianConfirmed, drivenToPanel, contentBackAt); 409 before the pattern reached the panel', "The technician's verdict on the pattern on the panel (border, checkerboard, diagonals); the board's content then returns as soon as the panel's minimum interval allows.", async (req, by, s) => {
+        const i = await readJson(req, BoardVerdictInput);
+        return s.boardVerdict(i.seen, by);
+      }),
+      post('/api/commissioning/board-test/restore', '`{}`', '`BoardTestView`', 'Ends the board test without a verdict: cancels one still waiting for the panel, or brings the content back as soon as the panel allows.', async (req, _by, s) => {
         await readJson(req, Empty);
-        return s.boardTest(by);
+        return s.boardRestore();
       }),
       {
         method: 'GET', path: '/api/commissioning/board-test.png', access: 'technician', input: '—', output: 'image/png; 404 before a test',
@@ -121,7 +163,7 @@ export function commissioningApi(svc: CommissioningService | null): ApiModule {
           return { kind: 'file', path: s.boardTestImage, type: 'image/png' };
         },
       },
-      post('/api/commissioning/lora', '`{}`', '`Measurement` (joined, joinMs, error, LoRa path status)', 'Joins the LoRaWAN network (OTAA) and records the result.', async (req, by, s) => {
+      post('/api/commissioning/lora', '`{}`', '`Measurement`: after a failed join `join` (joined false, joinMs, error); else `link check` (joined, answered, rssi, snr, marginDb, gateways, dr, verdict ok|low-margin|no-gateway|no-answer|error, minMarginDb, minGateways, error, checkMs, LoRa path status)', 'Joins the LoRaWAN network (OTAA), then runs a link check (one uplink with a LinkCheckReq); records both. Passes with margin ≥ 10 dB and ≥ 1 gateway.', async (req, by, s) => {
         await readJson(req, Empty);
         return s.loraCheck(by);
       }),

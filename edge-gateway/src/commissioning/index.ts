@@ -4,3 +4,4 @@ export { COMMISSIONING_MIGRATION } from './store.js';
 export { LinkMonitor } from './link-monitor.js';
 export { LogRing, teeLogger } from './log-ring.js';
 export { firmwareVersions } from './firmware.js';
+export { espruinoFlasher, serialFlashPorts, type FirmwareFlasher, type FlashPort, type FlashRequest, type FlashState } from './flash.js';

@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import type { GatewayEvents } from '../core/events.js';
 import type { NodeRegistry, NodeView } from '../core/registry.js';
 import type { BoardStatus } from '../board/board-service.js';
-import { encodePng } from '../board/png.js';
+import { BoardTestError, BoardTestFlow, type BoardTestPanel, type BoardTestView } from './board-test.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../log/logger.js';
 import type { CommandBody, NodeKind } from '../protocol/index.js';
@@ -19,7 +19,9 @@ import type { LogLine, LogRing } from './log-ring.js';
 import { buildReport, reportMarkdown, type CommissioningReport } from './report.js';
 import { loadSteps, type StepDef, type StepStatus } from './steps.js';
 import { CommissioningStore, type Measurement, type RunRow, type StepRecord } from './store.js';
-import { blackShare, testPatternFrame } from './test-pattern.js';
+import type { LinkCheckResult } from '../drivers/lora-modem/index.js';
+import { LINK_MIN_GATEWAYS, LINK_MIN_MARGIN_DB, linkVerdict } from './lora-link.js';
+import { runFlash, type FirmwareFlasher, type FlashPort, type FlashState } from './flash.js';
 
 export class CommissioningError extends Error {
   override name = 'CommissioningError';
@@ -36,6 +38,8 @@ export class CommissioningError extends Error {
 export interface LoraProbe {
   /** OTAA join (resolves when joined). */
   join(): Promise<void>;
+  /** One uplink with a LinkCheckReq; resolves with the network's answer (ok false: none came). */
+  linkCheck(): Promise<LinkCheckResult>;
   /** What the LoRa path can tell about itself now. */
   status(): Record<string, unknown>;
 }
@@ -57,7 +61,7 @@ export interface CommissioningDeps {
   expectedFirmware(kind: NodeKind): string | null;
   /** Charging ports: taken out of service while tested so the charging service does not switch them. */
   charging?: { ports: number; disablePort(p: number): boolean; enablePort(p: number): boolean } | null;
-  board?: { status(): BoardStatus; width: number; height: number; panelId: string; latestImage: string | null } | null;
+  board?: BoardTestPanel | null;
   lora?: LoraProbe | null;
   /** Where saved reports and the board test image go. */
   dir: string;
@@ -65,6 +69,8 @@ export interface CommissioningDeps {
   /** How long to wait for a node's answer to a command, in real time (default 15 s). */
   resultTimeoutMs?: number;
   loraTimeoutMs?: number;
+  /** Firmware uploads from the wizard (serial nodes only): the flasher and the port a node is heard on. */
+  flash?: { flasher: FirmwareFlasher; serialPort(node: string): FlashPort | null; reportTimeoutMs?: number } | null;
 }
 
 export interface RunView {
@@ -100,6 +106,7 @@ export class CommissioningService {
   private readonly store: CommissioningStore;
   private readonly portOnAt = new Map<number, number>();
   private fuelCal: { node: string; at: number; table: FuelRow[]; depthMm: number } | null = null;
+  private flashing: FlashState | null = null;
 
   constructor(private readonly deps: CommissioningDeps) {
     this.steps = deps.steps ?? loadSteps();
@@ -237,6 +244,57 @@ export class CommissioningService {
     return this.record('nodes', 'firmware verify', relevant.length > 0 && relevant.every((r) => r.match), { nodes: rows }, by);
   }
 
+  /** The firmware upload running now, or the last one (the wizard shows its progress and result). */
+  flashState(): FlashState | null {
+    return this.flashing ? { ...this.flashing } : null;
+  }
+
+  /**
+   * Uploads the firmware build to a node on USB serial and waits for it to report the build's version;
+   * recorded in the `nodes` step as `firmware flash <node>`. Returns at once with the upload under way;
+   * `done` settles with the measurement. One upload at a time.
+   */
+  flashNode(node: string, by: string): { state: FlashState; done: Promise<Measurement> } {
+    this.openRun();
+    const f = this.deps.flash;
+    if (!f) throw new CommissioningError('this gateway cannot flash firmware', 404);
+    const cur = this.flashing;
+    if (cur && cur.phase !== 'done' && cur.phase !== 'failed') throw new CommissioningError(`a firmware upload is running (node ${cur.node}): wait for it to finish`, 409);
+    const n = this.discover().nodes.find((x) => x.id === node);
+    if (!n || !n.kind) throw new CommissioningError(`unknown node ${node}`, 404);
+    const expected = this.deps.expectedFirmware(n.kind);
+    if (expected === null) throw new CommissioningError(`there is no firmware build for ${n.kind} nodes (npm run build -w firmware)`, 404);
+    const target = f.serialPort(node);
+    if (!target) {
+      if (n.link === 'mqtt') throw new CommissioningError(`node ${node} is on Wi-Fi (MQTT): connect it by USB to the gateway to flash it`, 409);
+      throw new CommissioningError(`node ${node} has not been heard on a serial port: connect it by USB to the gateway to flash it`, 409);
+    }
+    const state: FlashState = { node, kind: n.kind, port: target.port, phase: 'releasing', startedAt: this.now(), oldVersion: n.fw, expected };
+    this.flashing = state;
+    this.deps.log.info('firmware flash started', { node, kind: n.kind, port: target.port, from: n.fw ?? 'unknown', to: expected });
+    const done = runFlash({
+      node,
+      kind: n.kind,
+      expected,
+      oldBoot: this.deps.registry.node(node)?.boot ?? null,
+      target,
+      flasher: f.flasher,
+      command: (body) => this.command(node, body),
+      bus: this.deps.bus,
+      log: this.deps.log,
+      reportTimeoutMs: f.reportTimeoutMs ?? 120_000,
+      onPhase: (p) => (state.phase = p),
+    }).then((r) => {
+      // Finished whatever happens to the record (e.g. the run was closed meanwhile): the next upload may start.
+      Object.assign(state, { phase: r.ok ? 'done' : 'failed', ok: r.ok, newVersion: r.newVersion, durationMs: r.durationMs, output: r.output, ...(r.error ? { error: r.error } : {}) });
+      this.deps.log.info('firmware flash finished', { node, ok: r.ok, ms: r.durationMs, ...(r.error ? { error: r.error } : {}) });
+      const m = this.record('nodes', `firmware flash ${node}`, r.ok, { node, kind: n.kind, port: target.port, link: target.link, oldVersion: n.fw, newVersion: r.newVersion, expected, durationMs: r.durationMs, phase: r.phase, error: r.error, output: r.output, console: r.console }, by);
+      state.measurementId = m.id;
+      return m;
+    });
+    return { state: { ...state }, done };
+  }
+
   /** Sends `{op:'config', set}` and waits for the node's result. */
   async configureNode(node: string, set: Record<string, string | number | boolean>, by: string, step = 'nodes'): Promise<Measurement> {
     this.openRun();
@@ -339,22 +397,49 @@ export class CommissioningService {
     return this.record('charging', `port ${port + 1}`, ok, { node, port, measuredMa: reading.mA, reportedOn: reading.on, fault: reading.fault, readingAt: reading.at, readingAfterSwitchOn: reading.fresh, technicianConfirmed: confirmed, switchedOff: r.ok }, by);
   }
 
-  /** Renders the test pattern at the panel's resolution and keeps the image for the technician. */
-  boardTest(by: string): Measurement & { image: string } {
+  private boardTests: BoardTestFlow | null = null;
+
+  private boardFlow(): BoardTestFlow {
+    const board = this.deps.board;
+    if (!board) throw new CommissioningError('this point runs no board', 404);
+    this.boardTests ??= new BoardTestFlow({ board, dir: this.deps.dir, now: () => this.now(), log: this.deps.log, record: (what, ok, value, by) => this.record('board', what, ok, value, by) });
+    return this.boardTests;
+  }
+
+  private boardCall<T>(fn: (flow: BoardTestFlow) => T): T {
+    const flow = this.boardFlow();
+    try {
+      return fn(flow);
+    } catch (err) {
+      if (err instanceof BoardTestError) throw new CommissioningError(err.message, err.status, { cause: err });
+      throw err;
+    }
+  }
+
+  /**
+   * Board test, part 1: the test pattern onto the e-ink panel through the board's driver (a full refresh, when
+   * the panel's minimum interval allows); returns at once with when that will be. The 'test pattern'
+   * measurement follows when the panel's refresh has ended.
+   */
+  boardTest(by: string, holdMs?: number): BoardTestView {
     this.openRun();
-    const b = this.deps.board;
-    if (!b) throw new CommissioningError('this point runs no board', 404);
-    const frame = testPatternFrame(b.width, b.height);
-    writeFileSync(this.boardTestImage, encodePng(frame));
-    const st = b.status();
-    const m = this.record(
-      'board',
-      'test pattern',
-      st.lastError === null && st.lastRefreshAt !== null,
-      { panel: b.panelId, width: b.width, height: b.height, blackShare: Math.round(blackShare(frame) * 1000) / 1000, lastRefreshAt: st.lastRefreshAt, refreshes: st.refreshes, lastError: st.lastError, drivenToPanel: false },
-      by,
-    );
-    return { ...m, image: '/api/commissioning/board-test.png' };
+    return this.boardCall((f) => f.start(by, holdMs));
+  }
+
+  /** The board test's state: waiting for the panel, on the panel since, content back. */
+  boardTestView(): BoardTestView {
+    return this.boardCall((f) => f.view());
+  }
+
+  /** Board test, part 2: the technician's verdict on what the panel shows; the content then comes back. */
+  boardVerdict(seen: boolean, by: string): Measurement {
+    this.openRun();
+    return this.boardCall((f) => f.verdict(seen, by));
+  }
+
+  /** Ends the board test without a verdict ("restore now", or cancel one still waiting). */
+  boardRestore(): BoardTestView {
+    return this.boardCall((f) => f.restore());
   }
 
   get boardTestImage(): string {
@@ -372,7 +457,20 @@ export class CommissioningService {
     } catch (err) {
       error = errorMessage(err);
     }
-    return this.record('lora', 'join', error === null, { joined: error === null, error, joinMs: this.now() - t0, ...lora.status() }, by);
+    const join = this.record('lora', 'join', error === null, { joined: error === null, error, joinMs: this.now() - t0, ...lora.status() }, by);
+    if (error !== null) return join;
+    // Joined: one uplink with a LinkCheckReq tells how well the network hears this point.
+    const t1 = this.now();
+    let check: LinkCheckResult | null = null;
+    try {
+      check = await withTimeout(lora.linkCheck(), this.deps.loraTimeoutMs ?? 60_000, 'LoRa link check');
+    } catch (err) {
+      error = errorMessage(err);
+    }
+    const verdict = check ? linkVerdict(check) : null;
+    const { ok: answered = false, marginDb = null, gateways = 0, rssi = null, snr = null, dr = null } = check ?? {};
+    const value = { joined: true, answered, rssi, snr, marginDb, gateways, dr, error, verdict: verdict?.reason ?? 'error', minMarginDb: LINK_MIN_MARGIN_DB, minGateways: LINK_MIN_GATEWAYS, checkMs: this.now() - t1 };
+    return this.record('lora', 'link check', verdict?.pass ?? false, { ...lora.status(), ...value }, by);
   }
 
   /** A snapshot of the live values a step is about (battery, visitors, gateway, power budget). */

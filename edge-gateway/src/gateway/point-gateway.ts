@@ -40,6 +40,8 @@ import { startHelpLoraFeed } from '../relay/help-lora.js';
 import { HelpService, HelpStore, helpApi } from '../help/index.js';
 import { DirectoryService, DirectoryStore } from '../directory/index.js';
 import { CommissioningService, LinkMonitor, LogRing, commissioningApi, firmwareVersions, teeLogger, type LoraProbe } from '../commissioning/index.js';
+import { serialFlashPorts } from '../commissioning/flash.js';
+import { wizardFlasher } from '../sim/firmware/programmer.js';
 import { panelProfile } from '../board/panels.js';
 
 export interface RunningGateway {
@@ -105,7 +107,8 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       gatewayCreds = { username: config.mqtt.username, password: readFileSync(config.mqtt.passwordFile, 'utf8').trim() };
     }
     const links: NodeLink[] = [new MqttNodeLink({ url: mqttUrl, ...gatewayCreds, log: log.child('mqtt'), now: () => clock.now() })];
-    for (const s of config.serial) links.push(new SerialNodeLink({ path: s.path, baudRate: s.baud, log: log.child('serial'), clock }));
+    const serialLinks = config.serial.map((s) => new SerialNodeLink({ path: s.path, baudRate: s.baud, log: log.child('serial'), clock }));
+    links.push(...serialLinks);
     for (const v of config.vedirect) links.push(new VeDirectLink({ path: v.path, node: v.node, intervalMs: v.intervalS * 1000, log: log.child('vedirect'), clock }));
     const linkMonitor = new LinkMonitor(() => clock.now());
     for (const link of links) {
@@ -219,7 +222,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       life.adopt({ name: 'help status feed', stop: () => (offHelp(), pending?.()) });
       // Started after the API: a delivery acknowledged at start-up confirms a report at once.
       const lora = config.lora ? createPointLora(config.lora, { clock, log: log.child('lora') }) : undefined;
-      if (lora) loraProbe = { join: () => lora.path.ensureJoined(), status: () => ({ ready: lora.path.ready, ...lora.path.stats }) };
+      if (lora) loraProbe = { join: () => lora.path.ensureJoined(), linkCheck: () => lora.path.linkCheck(), status: () => ({ ready: lora.path.ready, ...lora.path.stats }) };
       pointRelay = new PointRelay({ db: store.db, pointId: config.id, clock, log: log.child('relay'), client: uplink.connection, ...(lora ? { lora } : {}), confirmed: (id) => void api.reports.markConfirmed(id) });
       // Help counts over LoRa while that is the point's only path (rate-limited; relay/help-lora.ts).
       if (lora) life.adopt({ name: 'help LoRa feed', stop: startHelpLoraFeed({ relay: pointRelay.relay, lora, help, clock, log: log.child('help:lora') }).stop });
@@ -279,8 +282,12 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       send: sendTracked,
       expectedFirmware: firmwareVersions(),
       charging: ch ? { ports: config.charging.ports, disablePort: (p) => ch.disablePort(p), enablePort: (p) => ch.enablePort(p) } : null,
-      board: bd ? { status: () => bd.status(), ...panelSize(config.board.panel), panelId: config.board.panel, latestImage: join(boardDir, 'latest.png') } : null,
+      board: bd
+        ? { status: () => bd.status(), showTestFrame: (f, o) => bd.showTestFrame(f, o), endTestFrame: () => bd.endTestFrame(), ...panelSize(config.board.panel), panelId: config.board.panel, latestImage: join(boardDir, 'latest.png') }
+        : null,
       lora: loraProbe,
+      // Firmware uploads release the node's serial port for the flasher (the espruino CLI; the simulator's board programmer in `noodsteun start`).
+      flash: { flasher: wizardFlasher(), serialPort: serialFlashPorts(serialLinks) },
       dir: join(config.dataDir, 'commissioning'),
     });
 
@@ -311,7 +318,11 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     // HTTP API and screens.
     const boardImage = join(boardDir, 'latest.png');
     const boardInfo = () => {
-      if (!existsSync(boardImage)) return { image: null, updatedAt: null };
+      // While the commissioning test pattern is on the panel the resident screens show no board image: the
+      // pattern tells residents nothing and would carry the board's caption. /api/board/latest.png still
+      // serves what the panel shows (the technician compares it), and the content stays on the page as text.
+      const phase = board?.status().test?.phase;
+      if (!existsSync(boardImage) || phase === 'showing' || phase === 'restoring') return { image: null, updatedAt: null };
       return { image: '/api/board/latest.png', updatedAt: Math.round(statSync(boardImage).mtimeMs) };
     };
     const status = () => buildStatusData({ point: { ...point, role: 'point' }, registry, now: clock.now(), board: boardInfo() });

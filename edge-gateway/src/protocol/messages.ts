@@ -78,6 +78,8 @@ export const CommandBodySchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('config'), set: z.record(z.string().max(32), z.union([z.string().max(64), finite, z.boolean()])) }),
   z.object({ op: z.literal('reboot') }),
   z.object({ op: z.literal('ping') }),
+  /** Serial nodes: answer, then hand the USB UART back to Espruino's REPL for the espruino CLI (firmware upload). */
+  z.object({ op: z.literal('console') }),
 ]);
 
 export const ResultBodySchema = z.object({

@@ -10,6 +10,7 @@ import { decodeFrame, encodeFrames, FrameDecodeError } from '../lora/codec/index
 import type { Frame } from '../lora/codec/index.js';
 import type { JoinOptions, LoraModem } from '../drivers/lora-modem/index.js';
 import { ConfirmedSendFailedError, DutyCycleError, ModemBusyError, NotJoinedError, spreadingFactorOf } from '../drivers/lora-modem/index.js';
+import type { LinkCheckResult } from '../drivers/lora-modem/index.js';
 import { toLoraMessage } from './messages.js';
 import type { RelayPayload } from './messages.js';
 import type { OutboxRow } from './outbox.js';
@@ -187,6 +188,37 @@ export class LoraPath {
         }
         throw new LoraSendDeferredError(`modem: ${errorMessage(err)}`, 5_000, { cause: err });
       }
+    }
+  }
+
+  /**
+   * Commissioning's link check: joins if needed, waits (up to `waitMs`) for a message of the relay to
+   * finish, books the probe uplink in the airtime budget, then asks the modem. Throws
+   * LoraSendDeferredError when the path stays busy or the budget has no airtime now.
+   */
+  async linkCheck(waitMs = 30_000): Promise<LinkCheckResult> {
+    const { modem, budget, clock } = this.opts;
+    const deadline = clock.now() + waitMs;
+    while (this.busy) {
+      if (clock.now() >= deadline) throw new LoraSendDeferredError('the LoRa path is sending', 1_000);
+      await this.sleep(500);
+    }
+    this.busy = true;
+    try {
+      await this.ensureJoined();
+      // The probe: one payload byte, plus the LinkCheckReq's CID byte in FOpts.
+      const ms = lorawanAirtimeMs(2, spreadingFactorOf(modem.status().dr));
+      for (;;) {
+        const v = budget.check(false, ms, clock.now());
+        if (v.ok) break;
+        // Right after a join its sub-band is still silent; a short wait is fine with a technician present.
+        if (clock.now() + v.waitMs > deadline) throw new LoraSendDeferredError(`no airtime: ${v.reason}`, v.waitMs);
+        await this.sleep(v.waitMs);
+      }
+      budget.record(ms, clock.now());
+      return await modem.linkCheck();
+    } finally {
+      this.busy = false;
     }
   }
 

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
+import { errorMessage, silentLogger } from '../log/logger.js';
 import { NodeIdSchema } from '../protocol/index.js';
 import { missingFirmwareBundles } from './firmware/bundles.js';
 import { FirmwareSimNode } from './firmware/firmware-node.js';
@@ -19,6 +19,8 @@ import type { NodeTransport, TransportLink } from './nodes/transport.js';
 import type { PtyPair } from './pty.js';
 import { createPtyPair } from './pty.js';
 import type { ScenarioInput } from './world/scenario.js';
+import { resolveScenario } from './world/scenario.js';
+import { startBoardProgrammer } from './firmware/programmer.js';
 import type { WorldTruth } from './world/world.js';
 import { World } from './world/world.js';
 
@@ -116,6 +118,9 @@ export function createSimulation(opts: SimulationOptions): Simulation {
   const firmwareNodes = new Map<string, FirmwareSimNode>();
   const firmwareDist = typeof opts.firmware === 'object' ? opts.firmware.dist : undefined;
   const ptys: PtyPair[] = [];
+  /** Programming sockets of the serial firmware boards (see firmware/programmer.ts). */
+  const programmers: { close(): Promise<void> }[] = [];
+  const firmwareScenario = resolveScenario(opts.scenario).firmware;
   const ports: SimSerialPort[] = [];
   let started = false;
 
@@ -154,7 +159,17 @@ export function createSimulation(opts: SimulationOptions): Simulation {
     } else {
       link = { kind: 'serial', path: await serialPair(spec) };
     }
-    return new FirmwareSimNode({ id: spec.id, kind: spec.kind, world, clock: opts.clock, link, dist: firmwareDist, boot: spec.boot, seed: (opts.seed ?? 1) + firmwareNodes.size, log: nodeLog });
+    const outdated = firmwareScenario.outdated.includes(spec.id) ? { firmwareVersion: firmwareScenario.outdatedVersion } : {};
+    const node = new FirmwareSimNode({ id: spec.id, kind: spec.kind, world, clock: opts.clock, link, dist: firmwareDist, boot: spec.boot, seed: (opts.seed ?? 1) + firmwareNodes.size, log: nodeLog, ...outdated });
+    if (link.kind === 'serial') {
+      try {
+        programmers.push(await startBoardProgrammer(node, ports.at(-1)!.path, { dist: firmwareDist, log: nodeLog.child('programmer') }));
+      } catch (err) {
+        // Only the wizard's Flash button needs it (e.g. a socket path over the 107-byte limit): the node still runs.
+        log.warn(`node '${spec.id}': no programming socket, the wizard cannot flash it`, { node: spec.id, error: errorMessage(err) });
+      }
+    }
+    return node;
   }
 
   async function stop(): Promise<void> {
@@ -166,6 +181,7 @@ export function createSimulation(opts: SimulationOptions): Simulation {
     await Promise.allSettled([...all, ...fw].map((n) => n.stop()));
     for (const n of fw) log.info('firmware node stopped', { node: n.id, errors: n.errors.length, reboots: n.host.reboots.length });
     for (const n of all) log.info('node stopped', { node: n.id, unacked: n.unacked, ...n.stats });
+    await Promise.allSettled(programmers.splice(0).map((p) => p.close()));
     await Promise.allSettled(ptys.splice(0).map((p) => p.close()));
     ports.length = 0;
     world.stop();

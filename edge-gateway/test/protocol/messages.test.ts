@@ -61,6 +61,10 @@ describe('message types', () => {
     expect(parseMessage(cfg)).toEqual(cfg);
     expect(parseMessage({ ...EXAMPLES.cmd, body: { op: 'reboot' } }).body).toEqual({ op: 'reboot' });
     expect(parseMessage({ ...EXAMPLES.cmd, body: { op: 'ping' } }).body).toEqual({ op: 'ping' });
+    // The console handoff before a firmware upload, through the serial frame as the gateway sends it.
+    const handoff = { ...EXAMPLES.cmd, node: 'battery-1', body: { op: 'console' } };
+    const [framed] = new FrameParser().push(Buffer.from(encodeFrame(encodeMessage(parseMessage(handoff)))));
+    expect(decodeMessage(framed!)).toEqual(handoff);
     const hb = { ...EXAMPLES.hb, body: { ...EXAMPLES.hb.body, mem: null, link: 'mqtt', rssi: -67 } };
     expect(parseMessage(hb)).toEqual(hb);
   });

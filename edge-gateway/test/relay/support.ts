@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { EventBus } from '../../src/core/bus.js';
 import type { Clock } from '../../src/core/clock.js';
-import type { Downlink, LoraModem, ModemEvents, ModemStatus, SendOptions, SendResult } from '../../src/drivers/lora-modem/index.js';
+import type { Downlink, LinkCheckResult, LoraModem, ModemEvents, ModemStatus, SendOptions, SendResult } from '../../src/drivers/lora-modem/index.js';
 import { maxPayloadAt } from '../../src/drivers/lora-modem/index.js';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { relayOutboxMigration } from '../../src/relay/outbox.js';
@@ -101,6 +101,12 @@ export class VirtualModem implements LoraModem {
         else resolve({ confirmed, dr: this.dr, bytes: bytes.length });
       }, this.txMs);
     });
+  }
+  /** What the network answers a link check with (the uplink itself goes through send()). */
+  linkAnswer: Omit<LinkCheckResult, 'dr'> = { ok: true, marginDb: 20, gateways: 1, rssi: -80, snr: 7 };
+  async linkCheck(): Promise<LinkCheckResult> {
+    await this.send(223, Uint8Array.of(0));
+    return { ...this.linkAnswer, dr: this.dr };
   }
   status(): ModemStatus {
     return {

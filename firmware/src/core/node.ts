@@ -12,6 +12,10 @@ export const WATCHDOG_SEC = 20;
 export const STALL_SEC = 15;
 /** Below this many free JsVars the node is considered unhealthy (a leak): let the watchdog reboot it. */
 export const MIN_FREE_VARS = 150;
+/** Time for the `console` result frame to leave the UART before the REPL takes the line. */
+export const CONSOLE_DELAY_MS = 200;
+/** Without an upload (whose reset clears this timer) the node reboots into its firmware after this long. */
+export const CONSOLE_HOLD_SEC = 120;
 
 /** A command handler answers null on success or a short error text. */
 export type CommandHandler = (body: Record<string, unknown>) => string | null;
@@ -74,6 +78,7 @@ export class NodeCore {
       return null;
     };
     this.handlers.config = (body) => this.configure(body);
+    this.handlers.console = () => this.usbConsole();
   }
 
   start(): void {
@@ -161,6 +166,18 @@ export class NodeCore {
     const result: Record<string, unknown> = { cmd: seq, ok: error === null };
     if (error !== null) result.error = error.substring(0, 64);
     this.uplink.send('result', result, true);
+  }
+
+  /** `{op:'console'}`: answer first, then hand the USB UART to the REPL so the espruino CLI gets a prompt. */
+  private usbConsole(): string | null {
+    const serial = this.serial;
+    if (serial === null) return 'no USB serial link (node on Wi-Fi)';
+    this.p.setTimeout(() => {
+      serial.stop();
+      this.p.usbConsole();
+      this.p.setTimeout(() => this.p.E.reboot(), CONSOLE_HOLD_SEC * 1000);
+    }, CONSOLE_DELAY_MS);
+    return null;
   }
 
   private configure(body: Record<string, unknown>): string | null {

@@ -10,6 +10,8 @@ const TOPIC_ROOT = 'noodsteun/node/';
 export class SerialTransport implements Transport {
   readonly name = 'serial';
   private readonly reader: FrameReader;
+  /** Set once the UART was handed to the REPL: no frames in or out until the next boot. */
+  stopped = false;
 
   constructor(
     private readonly p: Platform,
@@ -23,11 +25,17 @@ export class SerialTransport implements Transport {
   }
 
   isUp(): boolean {
-    return true;
+    return !this.stopped;
   }
 
   send(json: string): void {
-    this.p.usb.write(encodeFrame(json, this.p.E.CRC32));
+    if (!this.stopped) this.p.usb.write(encodeFrame(json, this.p.E.CRC32));
+  }
+
+  /** Leaves the UART to the REPL: a heartbeat or resend written now would corrupt the espruino CLI's session. */
+  stop(): void {
+    this.stopped = true;
+    this.p.usb.removeAllListeners('data');
   }
 
   get badFrames(): number {

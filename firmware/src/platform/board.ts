@@ -45,6 +45,9 @@ export function espruinoPlatform(): Platform {
     digitalPulse: (pin, v, ms) => digitalPulse(pin, v, ms),
     setWatch: (cb, pin, opts) => setWatch(cb, pin, opts),
     usb: Serial1,
+    // E.setConsole moves the REPL to any hardware Serial, force keeps it there; bytes arriving on the console
+    // device go to the REPL, not to a Serial 'data' handler (Espruino src/jswrap_espruino.c, src/jsinteractive.c jsiIdle).
+    usbConsole: () => E.setConsole(Serial1, { force: true }),
     serial2: Serial2,
     i2c: I2C1,
     net: require('net'),

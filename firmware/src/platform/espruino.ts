@@ -28,6 +28,7 @@ export interface SerialPort {
   setup(baud: number, options?: { rx?: Pin; tx?: Pin }): void;
   write(data: string): void;
   on(event: 'data', cb: (data: string) => void): void;
+  removeAllListeners(event: 'data'): void;
 }
 
 export interface StorageModule {
@@ -91,6 +92,8 @@ export interface Platform {
   setWatch(cb: (e: WatchEvent) => void, pin: Pin, options: WatchOptions): number;
   /** USB serial data link (console moved off it). */
   usb: SerialPort;
+  /** Moves the REPL back onto the USB UART (for the espruino CLI); what comes in there then goes to the REPL. */
+  usbConsole(): void;
   serial2: SerialPort;
   i2c: I2CBus & { setup(options: { sda: Pin; scl: Pin; bitrate?: number }): void };
   net: NetModule;

@@ -38,6 +38,7 @@ describe('firmware flash', () => {
       expect(printed).toContain(join(DIST, 'fuel.js'));
       await expect(command.run(['flash', '--node', 'fuel'])).rejects.toThrow(/--port is required/);
       await expect(command.run(['flash', '--node', 'toaster', '--port', 'x'])).rejects.toThrow(/unknown node 'toaster'/);
+      await expect(command.run(['flash', '--node', 'fuel', '--port', 'x', '--no-build', '--dry-run', '--handoff-wait', '0'])).rejects.toThrow(/bad --handoff-wait 0/);
       expect(await command.run(['flash', '--help'])).toBe(0);
     } finally {
       write.mockRestore();

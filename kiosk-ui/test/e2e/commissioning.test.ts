@@ -1,8 +1,8 @@
 // End-to-end against the gateway in simulation (`noodsteun start`: the real firmware on simulated nodes over
 // serial ptys and MQTT, the simulated LoRa modem and network server), in Debian's Chromium: a technician does
 // the first-run set-up with the code from the data folder, runs the commissioning wizard through every step
-// on the simulated hardware (discover, firmware verify, node config, fuel table, every charging port, board
-// test pattern, LoRa join, snapshots), resumes it after a reload, saves the report and downloads it; the
+// on the simulated hardware (discover, firmware verify and flashing an outdated node, node config, fuel table, every charging port, board
+// test pattern driven to the panel, LoRa join and link check, snapshots), resumes it after a reload, saves the report and downloads it; the
 // report holds the measured values. Then the diagnostics page, and the API refusing anonymous and staff.
 // axe-core: no WCAG 2.1 A/AA violations. NOODSTEUN_SCREENSHOTS=1 writes the screenshots in kiosk-ui/docs/.
 import { readFileSync } from 'node:fs';
@@ -31,7 +31,8 @@ beforeAll(async () => {
   if (skip) return;
   // Real time (speed 1): at 30× a busy machine lets the simulated MQTT nodes fall silent for stretches, and a
   // port test needs the charger's reports. The fuel node then reports every 30 s, which the fuel step waits for.
-  site = await startSimSite({ speed: 1, timeoutMs: 300_000 });
+  // battery-1 starts with an older firmware, for the wizard to flash.
+  site = await startSimSite({ speed: 1, timeoutMs: 300_000, scenario: { firmware: { outdated: ['battery-1'] } } });
   // Every configured node heard and the charger's ports known before the wizard starts.
   await waitFor('all nodes online', async () => {
     const r = (await (await fetch(`${site.pointUrl}/api/status`)).json()) as { data: { nodes: { id: string; online: boolean }[] } };
@@ -90,6 +91,12 @@ describe.skipIf(skip)('commissioning wizard and diagnostics against the simulate
     await verdict('site', 'passed', 'Site checked with the paper checklist');
     await verdict('power-path', 'passed', 'Fuses and cabling as in the wiring table');
 
+    // The board test first: the pattern can only go on the e-ink panel once the panel's minimum interval since
+    // its last refresh (180 s) has passed, so a technician starts it and carries on with the other steps.
+    await openStep('board');
+    await page.click('[data-action="board-test"]');
+    await page.locator('[data-board-test="pending"], [data-board-test="showing"]').first().waitFor();
+
     await openStep('gateway');
     await page.click('[data-action="measure"]');
     await measured('snapshot');
@@ -104,7 +111,15 @@ describe.skipIf(skip)('commissioning wizard and diagnostics against the simulate
     expect(await page.textContent('table[data-table="discovered"] tr[data-node="charger-1"]')).toContain('mqtt');
     await page.click('[data-action="firmware"]');
     await measured('firmware verify');
-    expect(await page.locator('table[data-table="firmware"] tr[data-fw-match="true"]').count()).toBe(4);
+    expect(await page.locator('table[data-table="firmware"] tr[data-fw-match="true"]').count()).toBe(3);
+    // The outdated node on USB serial is flashed from the table: port released, upload, port reopened, the
+    // node's heartbeat reports the build's version; the firmware is verified again after it.
+    await page.click('[data-action="flash"][data-node="battery-1"]');
+    await page.locator('[data-flash="done"]').waitFor({ timeout: 180_000 });
+    await measured('firmware flash battery-1');
+    expect(await page.getAttribute('[data-current-step] li[data-measurement="firmware flash battery-1"]', 'data-ok')).toBe('true');
+    await page.locator('table[data-table="firmware"] tr[data-fw-match="true"]').nth(3).waitFor();
+    expect(await page.locator('table[data-table="firmware"] tr[data-fw-match="false"]').count()).toBe(0);
     await page.selectOption('[data-field="config-node"]', 'battery-1');
     await page.fill('[data-field="config-key"]', 'hbSec');
     await page.fill('[data-field="config-value"]', '30');
@@ -170,17 +185,30 @@ describe.skipIf(skip)('commissioning wizard and diagnostics against the simulate
     await page.click('[data-action="lora"]');
     await measured('join');
     expect(await page.getAttribute('[data-current-step] li[data-measurement="join"]', 'data-ok')).toBe('true');
+    // …then a link check through the simulated network server: margin and gateways against the thresholds.
+    await measured('link check');
+    expect(await page.getAttribute('[data-current-step] li[data-measurement="link check"]', 'data-ok')).toBe('true');
     await verdict('lora', 'passed');
 
+    // Back to the board: the pattern went on the (simulated) e-ink panel through the board's driver meanwhile.
     await openStep('board');
-    await page.click('[data-action="board-test"]');
+    await page.locator('[data-board-test="showing"]').waitFor({ timeout: 240_000 });
     await measured('test pattern');
+    expect(await page.getAttribute('[data-current-step] li[data-measurement="test pattern"]', 'data-ok')).toBe('true');
+    // The simulated panel shows exactly the pattern (same 1-bit image, same PNG bytes)…
+    const [onPanel, drawn] = await Promise.all([page.request.get(`${site.pointUrl}/api/board/latest.png`), page.request.get(`${site.pointUrl}/api/commissioning/board-test.png`)]);
+    expect(Buffer.compare(await onPanel.body(), await drawn.body())).toBe(0);
+    // …and the resident screens leave the board image out meanwhile.
+    const resident = (await (await fetch(`${site.pointUrl}/api/status`)).json()) as { data: { board: { image: string | null } } };
+    expect(resident.data.board.image).toBeNull();
     const size = await page.locator('img[data-image="pattern"]').evaluate(async (img: HTMLImageElement) => {
       await img.decode();
       return [img.naturalWidth, img.naturalHeight];
     });
     expect(size[0]).toBeGreaterThan(100);
     expect(await axeViolations(page)).toEqual([]);
+    await page.click('[data-action="board-seen"]');
+    await measured('test pattern seen');
     await verdict('board', 'passed');
 
     await verdict('hotspot', 'skipped', 'No Wi-Fi module in the simulation');
@@ -216,8 +244,10 @@ describe.skipIf(skip)('commissioning wizard and diagnostics against the simulate
     expect(report.summary).toMatchObject({ open: 0, failed: 0, skipped: 1 });
     const step = (id: string) => report.steps.find((s) => s.step === id)!;
     for (const s of report.steps) expect(s.decidedBy).toBe(TECH.username);
-    const firmware = step('nodes').measurements.find((m) => m.what === 'firmware verify')!;
-    expect(firmware.ok).toBe(true);
+    // The first check found battery-1 outdated; it was flashed, and the check after it passed.
+    const checks = step('nodes').measurements.filter((m) => m.what === 'firmware verify');
+    expect(checks.map((m) => m.ok)).toEqual([false, true]);
+    expect(step('nodes').measurements.find((m) => m.what === 'firmware flash battery-1')).toMatchObject({ ok: true, value: { oldVersion: expect.stringContaining('outdated'), error: null } });
     const fuel = step('fuel').measurements.find((m) => m.what === 'fuel reading fuel-1')!;
     expect(typeof fuel.value.reportedLitres).toBe('number');
     expect(typeof fuel.value.expectedLitres).toBe('number');
@@ -227,7 +257,9 @@ describe.skipIf(skip)('commissioning wizard and diagnostics against the simulate
     for (const m of portTests) expect(m.value).toMatchObject({ reportedOn: true, readingAfterSwitchOn: true, technicianConfirmed: true, switchedOff: true });
     for (const m of portTests) expect(typeof m.value.measuredMa).toBe('number');
     expect(step('lora').measurements[0]?.value).toMatchObject({ joined: true });
-    expect(step('board').measurements[0]?.value).toMatchObject({ width: expect.any(Number), height: expect.any(Number) });
+    expect(step('lora').measurements.find((m) => m.what === 'link check')).toMatchObject({ ok: true, value: { verdict: 'ok', gateways: 1, marginDb: expect.any(Number), rssi: expect.any(Number), snr: expect.any(Number) } });
+    expect(step('board').measurements[0]?.value).toMatchObject({ width: expect.any(Number), height: expect.any(Number), drivenToPanel: true, refreshMs: expect.any(Number) });
+    expect(step('board').measurements.find((m) => m.what === 'test pattern seen')).toMatchObject({ ok: true, value: { technicianConfirmed: true, drivenToPanel: true } });
     expect(step('battery').measurements[0]?.value.battery).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'battery-1', v: expect.any(Number) })]));
     for (const id of MANUAL) expect(['passed', 'skipped']).toContain(step(id).status);
   });

@@ -24,6 +24,32 @@ export interface SendResult {
   bytes: number;
 }
 
+export interface LinkCheckOptions {
+  /** fPort of the uplink that carries the LinkCheckReq (RUI3 refuses an empty payload). */
+  port?: number;
+  /** Payload of that uplink, at least one byte. */
+  bytes?: Uint8Array;
+  /** Deadline for the uplink's completion event; default scales with airtime. */
+  timeoutMs?: number;
+}
+
+/**
+ * Answer to a LoRaWAN LinkCheckReq (LinkCheckAns, TS001 §5.1). `ok` false: the network did not answer
+ * in the receive windows (uplink not heard, or no downlink came back); the figures are then null / 0.
+ */
+export interface LinkCheckResult {
+  ok: boolean;
+  /** Demodulation margin of the uplink at the best gateway, dB above the demodulation floor (0–254). */
+  marginDb: number | null;
+  /** Gateways that heard the uplink. */
+  gateways: number;
+  /** RSSI (dBm) and SNR (dB) of the answering downlink as the module received it. */
+  rssi: number | null;
+  snr: number | null;
+  /** Data rate of the uplink. */
+  dr: number;
+}
+
 export type RxWindow = 'RX_1' | 'RX_2' | 'RX_B' | 'RX_C';
 
 export interface Downlink {
@@ -85,6 +111,12 @@ export interface LoraModem {
    * ConfirmedSendFailedError, ModemTimeoutError or ModemDownError.
    */
   send(port: number, bytes: Uint8Array, opts?: SendOptions): Promise<SendResult>;
+  /**
+   * Link check: one unconfirmed uplink carrying a LinkCheckReq, resolved with the network's answer.
+   * A network that does not answer is a result with ok false, not an error. Rejects like send()
+   * (NotJoinedError, ModemBusyError, DutyCycleError, ModemTimeoutError, ModemDownError …).
+   */
+  linkCheck(opts?: LinkCheckOptions): Promise<LinkCheckResult>;
   /** Soft reset of the module; the session is lost, join() again. */
   reset(): Promise<void>;
   status(): ModemStatus;

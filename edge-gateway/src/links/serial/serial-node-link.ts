@@ -109,6 +109,28 @@ export class SerialNodeLink implements NodeLink {
     this.queue = [];
   }
 
+  /**
+   * Closes the device for another program (a firmware upload through the espruino CLI) without forgetting
+   * anything: frames sent meanwhile (acks, commands) wait in the queue and go out on resume(), and the
+   * nodes heard here stay routable. The nodes are reported offline, as for an unplugged device.
+   */
+  async release(): Promise<void> {
+    if (!this.device.started) return;
+    await this.device.stop();
+    // A frame cut off by the close must not be glued to the first bytes after the reopen.
+    this.retireParser();
+  }
+
+  /** Reopens after release(); resolves after the first open attempt (retries continue with backoff). */
+  resume(): Promise<void> {
+    return this.device.start();
+  }
+
+  /** Whether the device is released or stopped (not held by this link). */
+  get released(): boolean {
+    return !this.device.started;
+  }
+
   send(msg: DownlinkMessage): boolean {
     if (!this.known.has(msg.node)) return false;
     let frame: Buffer;

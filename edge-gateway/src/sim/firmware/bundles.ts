@@ -35,3 +35,14 @@ export function bundleVersion(code: string): string | null {
   const m = /\.start\([\s\S]*,\s*"([^"]+)"\)\s*;?\s*$/.exec(code.trimEnd());
   return m?.[1] ?? null;
 }
+
+/**
+ * The same bundle reporting another version string: a board still running an older build (a scenario's
+ * outdated node, for the wizard to flash). The code is the current build's; only its label differs.
+ */
+export function withBundleVersion(code: string, version: string): string {
+  const current = bundleVersion(code);
+  if (current === null) throw new FirmwareBundleError('the bundle carries no version string to replace');
+  const at = code.lastIndexOf(`"${current}"`);
+  return code.slice(0, at) + JSON.stringify(version) + code.slice(at + current.length + 2);
+}

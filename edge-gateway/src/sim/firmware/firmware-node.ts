@@ -12,7 +12,7 @@ import type { SimNodeKind } from '../nodes/app.js';
 import type { SimNode } from '../nodes/protocol-node.js';
 import type { NodeTransport } from '../nodes/transport.js';
 import type { World } from '../world/world.js';
-import { bundleVersion, readFirmwareBundle } from './bundles.js';
+import { bundleVersion, readFirmwareBundle, withBundleVersion } from './bundles.js';
 import { FirmwareSerialWire } from './serial-wire.js';
 import type { BoardWiring } from './world-devices.js';
 import { wireBoard } from './world-devices.js';
@@ -33,6 +33,8 @@ export interface FirmwareSimNodeOptions {
   boot?: number;
   /** Seed of the node's own randomness (walking pace at the door). */
   seed?: number;
+  /** Boot an older firmware: the build's code reporting this version (a scenario's outdated node). */
+  firmwareVersion?: string;
   log?: Logger;
 }
 
@@ -45,9 +47,9 @@ export class FirmwareSimNode implements SimNode {
   readonly host: EspruinoHost;
   readonly storage = new HostStorage();
   /** Firmware version string from the bundle, as its heartbeats carry it. */
-  readonly firmware: string | null;
+  firmware: string | null;
   readonly transport: FirmwareLinkState;
-  private readonly code: string;
+  private code: string;
   private readonly log: Logger;
   private wiring: BoardWiring | null = null;
   private serial: FirmwareSerialWire | null = null;
@@ -57,7 +59,8 @@ export class FirmwareSimNode implements SimNode {
     this.id = opts.id;
     this.kind = opts.kind;
     this.log = opts.log ?? silentLogger;
-    this.code = readFirmwareBundle(opts.kind, opts.dist);
+    const code = readFirmwareBundle(opts.kind, opts.dist);
+    this.code = opts.firmwareVersion === undefined ? code : withBundleVersion(code, opts.firmwareVersion);
     this.firmware = bundleVersion(this.code);
     const link = opts.link;
     this.host = new EspruinoHost({
@@ -104,6 +107,19 @@ export class FirmwareSimNode implements SimNode {
     this.running = true;
     this.host.load(this.code);
     this.log.info('firmware booted', { node: this.id, kind: this.kind, fw: this.firmware ?? 'unknown', link: link.kind });
+  }
+
+  /**
+   * What a USB upload does, followed by the reset the espruino CLI's load() amounts to: new boot code, the
+   * rest of the flash (config, boot counter) kept. The serial line stays connected, as a USB cable does.
+   */
+  reflash(code: string): void {
+    this.code = code;
+    this.firmware = bundleVersion(code);
+    if (!this.running) return;
+    this.host.shutdown();
+    this.host.load(code);
+    this.log.info('firmware flashed', { node: this.id, fw: this.firmware ?? 'unknown' });
   }
 
   async stop(): Promise<void> {

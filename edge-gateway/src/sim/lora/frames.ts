@@ -28,6 +28,8 @@ export interface DataFrame {
   payload: Buffer;
   confirmed: boolean;
   ack: boolean;
+  /** MAC commands piggybacked in FOpts (cleartext in LoRaWAN 1.0.x, covered by the MIC), ≤ 15 bytes. */
+  fOpts?: Buffer;
 }
 
 const fCnt16 = (fCnt: number): Buffer => Buffer.from([(fCnt >>> 8) & 0xff, fCnt & 0xff]);
@@ -50,6 +52,7 @@ export function buildDataFrame(dir: 'up' | 'down', f: DataFrame, keys: SessionKe
       FCnt: fCnt16(f.fCnt),
       FPort: f.port,
       payload: f.payload,
+      ...(f.fOpts?.length ? { FOpts: f.fOpts } : {}),
     },
     keys.appSKey,
     keys.nwkSKey,
@@ -65,8 +68,10 @@ export function buildDataFrame(dir: 'up' | 'down', f: DataFrame, keys: SessionKe
 function buildEmptyDataFrame(dir: 'up' | 'down', f: DataFrame, keys: SessionKeys): Buffer {
   const mtype = (dir === 'up' ? 2 : 3) + (f.confirmed ? 2 : 0);
   const devAddr = Buffer.from(hexBuf(f.devAddr, 4, 'DevAddr')).reverse();
-  const fctrl = f.ack ? 0x20 : 0;
-  const body = Buffer.concat([Buffer.from([mtype << 5]), devAddr, Buffer.from([fctrl, f.fCnt & 0xff, (f.fCnt >>> 8) & 0xff]), Buffer.alloc(4)]);
+  const fOpts = f.fOpts ?? Buffer.alloc(0);
+  if (fOpts.length > 15) throw new LorawanFrameError(`FOpts of ${fOpts.length} bytes (at most 15)`);
+  const fctrl = (f.ack ? 0x20 : 0) | fOpts.length;
+  const body = Buffer.concat([Buffer.from([mtype << 5]), devAddr, Buffer.from([fctrl, f.fCnt & 0xff, (f.fCnt >>> 8) & 0xff]), fOpts, Buffer.alloc(4)]);
   const packet = lp.fromWire(body);
   lp.calculateMIC(packet, keys.nwkSKey, undefined, fCntMsb(f.fCnt)).copy(body, body.length - 4);
   return body;
@@ -80,6 +85,8 @@ export interface ParsedData {
   confirmed: boolean;
   ack: boolean;
   port: number | null;
+  /** MAC commands in the frame header (LoRaWAN 1.0.x: not encrypted). */
+  fOpts: Buffer;
   packet: Packet;
 }
 
@@ -98,6 +105,7 @@ export function parseDataFrame(phy: Buffer): ParsedData {
     confirmed: packet.isConfirmed(),
     ack: packet.getFCtrlACK() ?? false,
     port: packet.getFPort(),
+    fOpts: packet.FOpts ? Buffer.from(packet.FOpts) : Buffer.alloc(0),
     packet,
   };
 }

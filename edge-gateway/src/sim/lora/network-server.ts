@@ -2,7 +2,9 @@
 // (join-request MIC with the AppKey, DevNonce reuse refused, encrypted join-accept), uplinks checked
 // with the NwkSKey MIC and decrypted with the AppSKey, frame counters kept (a replayed or old FCnt is
 // dropped), and published as ChirpStack v4 events on MQTT. Downlinks come from `…/command/down` and
-// go out class A: in the receive window after the device's next uplink.
+// go out class A: in the receive window after the device's next uplink. A LinkCheckReq in an uplink's
+// FOpts is answered with a LinkCheckAns (margin from the uplink's SNR, one gateway) in the downlink.
+// setReachable(false) plays a network the gateways cannot reach (backhaul down): frames go unheard.
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
@@ -68,13 +70,30 @@ export interface SimNetworkServerOptions {
   log?: Logger;
 }
 
+/** LoRaWAN MAC command identifier of LinkCheckReq / LinkCheckAns (TS001 §5, CID 0x02). */
+export const LINK_CHECK_CID = 0x02;
+
+/**
+ * SNR (dB) at which a LoRa receiver still demodulates, per spreading factor 7–12 (Semtech SX1276
+ * datasheet, table "Range of spreading factors"): SF7 −7.5 … SF12 −20.
+ */
+export function demodFloorDb(sf: number): number {
+  if (!Number.isInteger(sf) || sf < 7 || sf > 12) throw new RangeError(`spreading factor must be 7–12, got ${sf}`);
+  return -7.5 - 2.5 * (sf - 7);
+}
+
+/** LinkCheckAns Margin: dB of the uplink's SNR above the demodulation floor, 0–254 (TS001 §5.1). */
+export function linkMarginDb(snr: number, dr: number): number {
+  return Math.max(0, Math.min(254, Math.floor(snr - demodFloorDb(12 - dr))));
+}
+
 export type RejectReason = 'not-lorawan' | 'unknown-device' | 'join-mic' | 'devnonce-reused' | 'mic' | 'replay' | 'direction';
 
 export interface NetworkServerEvents {
   uplink: UplinkEvent;
   join: JoinEvent;
   rejected: { reason: RejectReason; detail: string };
-  downlinkSent: { devEui: string; fCnt: number; fPort: number | null; ack: boolean };
+  downlinkSent: { devEui: string; fCnt: number; fPort: number | null; ack: boolean; linkCheck: { marginDb: number; gateways: number } | null };
 }
 
 interface Session {
@@ -104,7 +123,8 @@ export class SimNetworkServer implements SimRadioNetwork {
   private nextAddr = 1;
   private nextAppNonce = 1;
   private uplinkId = 0;
-  readonly stats = { joins: 0, uplinks: 0, rejected: 0, downlinksQueued: 0, downlinksSent: 0, published: 0, publishErrors: 0 };
+  private reachable = true;
+  readonly stats = { joins: 0, uplinks: 0, rejected: 0, downlinksQueued: 0, downlinksSent: 0, published: 0, publishErrors: 0, unheard: 0, linkChecks: 0 };
 
   constructor(private readonly opts: SimNetworkServerOptions) {
     this.clock = opts.clock ?? new SystemClock();
@@ -164,7 +184,20 @@ export class SimNetworkServer implements SimRadioNetwork {
     return this.devices.get(devEui.toLowerCase())?.session ?? null;
   }
 
+  /** false: the network is down or out of reach; every frame goes unheard (no join-accept, no downlink). */
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+  }
+
+  get isReachable(): boolean {
+    return this.reachable;
+  }
+
   uplink(phy: Buffer, meta: RadioMeta): Buffer | null {
+    if (!this.reachable) {
+      this.stats.unheard++;
+      return null;
+    }
     const mtype = (phy[0] ?? 0xff) >> 5;
     try {
       if (mtype === 0) return this.onJoinRequest(phy, meta);
@@ -250,13 +283,16 @@ export class SimNetworkServer implements SimRadioNetwork {
       this.bus.emit('uplink', event);
       this.publish(chirpstackTopics.up(this.opts.applicationId, state.device.devEui), event);
     }
-    return this.downlinkFor(state, session, parsed.confirmed);
+    return this.downlinkFor(state, session, parsed.confirmed, hasLinkCheckReq(parsed.fOpts) ? meta : null);
   }
 
-  /** Class A: a queued downlink and/or the ACK of a confirmed uplink, in one frame. */
-  private downlinkFor(state: DeviceState, session: Session, ack: boolean): Buffer | null {
+  /** Class A: a queued downlink, the ACK of a confirmed uplink and/or a LinkCheckAns, in one frame. */
+  private downlinkFor(state: DeviceState, session: Session, ack: boolean, linkCheckOf: RadioMeta | null): Buffer | null {
+    // One gateway hears the simulated device (the uplink event's rxInfo lists one).
+    const linkCheck = linkCheckOf ? { marginDb: linkMarginDb(linkCheckOf.snr, linkCheckOf.dr), gateways: 1 } : null;
+    if (linkCheck) this.stats.linkChecks++;
     const next = state.queue.shift();
-    if (!next && !ack) return null;
+    if (!next && !ack && !linkCheck) return null;
     const fCnt = session.fCntDown++;
     const frame = buildDataFrame(
       'down',
@@ -267,11 +303,12 @@ export class SimNetworkServer implements SimRadioNetwork {
         payload: next ? Buffer.from(next.data, 'base64') : Buffer.alloc(0),
         confirmed: next?.confirmed ?? false,
         ack,
+        ...(linkCheck ? { fOpts: Buffer.from([LINK_CHECK_CID, linkCheck.marginDb, linkCheck.gateways]) } : {}),
       },
       session.keys,
     );
     this.stats.downlinksSent++;
-    this.bus.emit('downlinkSent', { devEui: state.device.devEui, fCnt, fPort: next?.fPort ?? null, ack });
+    this.bus.emit('downlinkSent', { devEui: state.device.devEui, fCnt, fPort: next?.fPort ?? null, ack, linkCheck });
     return frame;
   }
 
@@ -319,4 +356,30 @@ export class SimNetworkServer implements SimRadioNetwork {
       tags: {},
     };
   }
+}
+
+/** Payload lengths of the MAC commands a LoRaWAN 1.0.x device sends, by CID (TS001 §5, table 4). */
+const UPLINK_MAC_LENGTHS: ReadonlyMap<number, number> = new Map([
+  [0x02, 0], // LinkCheckReq
+  [0x03, 1], // LinkADRAns
+  [0x04, 0], // DutyCycleAns
+  [0x05, 1], // RXParamSetupAns
+  [0x06, 2], // DevStatusAns
+  [0x07, 1], // NewChannelAns
+  [0x08, 0], // RXTimingSetupAns
+  [0x09, 0], // TxParamSetupAns
+  [0x0a, 1], // DlChannelAns
+  [0x0d, 0], // DeviceTimeReq
+]);
+
+/** Walks uplink FOpts command by command; an unknown CID ends the walk, as the spec says it must. */
+function hasLinkCheckReq(fOpts: Buffer): boolean {
+  for (let i = 0; i < fOpts.length; ) {
+    const cid = fOpts[i]!;
+    if (cid === LINK_CHECK_CID) return true;
+    const len = UPLINK_MAC_LENGTHS.get(cid);
+    if (len === undefined) return false;
+    i += 1 + len;
+  }
+  return false;
 }

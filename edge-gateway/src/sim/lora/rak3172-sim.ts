@@ -3,19 +3,22 @@
 // Semtech airtime on the injected clock, keeps EU868 sub-band duty cycle (refusing a send while
 // every usable sub-band is in its off time), builds real LoRaWAN frames and hands them to a
 // simulated network, loses joins and frames at seeded rates, and can hang (for recovery tests).
+// AT+LINKCHECK=1|2 puts a LinkCheckReq in the next (every) uplink's FOpts; the network's LinkCheckAns
+// in the downlink becomes +EVT:LINKCHECK:0,<margin>,<gateways>,<rssi>,<snr>, no answer +EVT:LINKCHECK:1,0,0,0,0.
 import type { Clock } from '../../core/clock.js';
 import { SystemClock } from '../../core/clock.js';
 import type { Logger } from '../../log/logger.js';
 import { createLogger, errorMessage } from '../../log/logger.js';
 import type { PortFactory, SerialPortLike } from '../../links/serial/port.js';
 import { nativePort } from '../../links/serial/port.js';
-import { lorawanAirtimeMs, timeOnAirMs } from '../../lora/airtime.js';
+import { LORAWAN_OVERHEAD_BYTES, timeOnAirMs } from '../../lora/airtime.js';
 import { maxPayloadAt, spreadingFactorOf } from '../../drivers/lora-modem/data-rates.js';
 import { Prng } from '../world/prng.js';
 import { DutyCycleTracker, EU868_DEFAULT_CHANNELS_HZ, TTN_CFLIST_CHANNELS_HZ } from './duty-cycle.js';
 import type { SessionKeys } from './frames.js';
 import { buildDataFrame, buildJoinRequest, fullCounter, openDataFrame, openJoinAccept, parseDataFrame, sessionKeys } from './frames.js';
 import type { SimRadioNetwork } from './network-server.js';
+import { LINK_CHECK_CID } from './network-server.js';
 
 /** new: RUI3 ≥ 3.2 (`+EVT:SEND_CONFIRMED_OK`, one-line RX); old: earlier RUI3 (spaces, three-line RX). */
 export type EventSpelling = 'new' | 'old';
@@ -80,8 +83,10 @@ export class SimRak3172 {
   private transmitting = false;
   /** The next uplink must ACK a confirmed downlink. */
   private ackPending = false;
+  /** AT+LINKCHECK: 0 off, 1 on the next uplink only, 2 on every uplink. */
+  private linkCheckMode = 0;
   private hung: HangMode | null = null;
-  readonly stats = { commands: 0, uplinks: 0, lostUplinks: 0, joinAttempts: 0, dutyCycleRefusals: 0, airtimeMs: 0 };
+  readonly stats = { commands: 0, uplinks: 0, lostUplinks: 0, joinAttempts: 0, dutyCycleRefusals: 0, airtimeMs: 0, linkChecks: 0 };
 
   constructor(private readonly opts: SimRak3172Options) {
     this.clock = opts.clock ?? new SystemClock();
@@ -188,6 +193,11 @@ export class SimRak3172 {
         if (arg !== '0' && arg !== '1') return this.reply('AT_PARAM_ERROR');
         this.cfm = arg === '1';
         return this.reply('OK');
+      case 'AT+LINKCHECK':
+        if (query) return this.reply(`AT+LINKCHECK=${this.linkCheckMode}`, 'OK');
+        if (arg !== '0' && arg !== '1' && arg !== '2') return this.reply('AT_PARAM_ERROR');
+        this.linkCheckMode = Number(arg);
+        return this.reply('OK');
       case 'AT+JOIN':
         return this.onJoin(arg);
       case 'AT+SEND':
@@ -206,6 +216,7 @@ export class SimRak3172 {
     this.transmitting = false;
     this.ackPending = false;
     this.cfm = false;
+    this.linkCheckMode = 0;
     // RUI3 prints its banner after booting; no OK for ATZ.
     this.later(100, () => this.reply('RAKwireless RAK3172-E (simulated)', 'Current Work Mode: LoRaWAN.'));
   }
@@ -272,7 +283,8 @@ export class SimRak3172 {
   // ---- uplink ----
 
   private onSend(arg: string | undefined): void {
-    const m = arg === undefined ? null : /^(\d{1,3}):((?:[0-9A-Fa-f]{2})*)$/.exec(arg);
+    // RUI3 refuses an empty payload (At_Send: no hex digits → AT_PARAM_ERROR).
+    const m = arg === undefined ? null : /^(\d{1,3}):((?:[0-9A-Fa-f]{2})+)$/.exec(arg);
     if (!m) return this.reply('AT_PARAM_ERROR');
     const port = Number(m[1]);
     const payload = Buffer.from(m[2]!, 'hex');
@@ -287,12 +299,16 @@ export class SimRak3172 {
       return this.reply(this.opts.dutyCycleReply ?? 'AT_DUTYCYCLE_RESTRICTED');
     }
     const hz = free[this.prng.int(0, free.length - 1)]!;
-    const airtime = lorawanAirtimeMs(payload.length, spreadingFactorOf(this.dr));
+    const linkCheck = this.linkCheckMode !== 0;
+    if (this.linkCheckMode === 1) this.linkCheckMode = 0;
+    const fOpts = linkCheck ? Buffer.from([LINK_CHECK_CID]) : undefined;
+    // A LinkCheckReq's CID byte rides in FOpts and lengthens the frame.
+    const airtime = timeOnAirMs(payload.length + LORAWAN_OVERHEAD_BYTES + (fOpts?.length ?? 0), { sf: spreadingFactorOf(this.dr) });
     this.duty.record(hz, now, airtime);
     this.stats.uplinks++;
     this.stats.airtimeMs += airtime;
     const confirmed = this.cfm;
-    const frame = buildDataFrame('up', { devAddr: session.devAddr, fCnt: session.fCntUp, port, payload, confirmed, ack: this.ackPending }, session.keys);
+    const frame = buildDataFrame('up', { devAddr: session.devAddr, fCnt: session.fCntUp, port, payload, confirmed, ack: this.ackPending, ...(fOpts ? { fOpts } : {}) }, session.keys);
     session.fCntUp++;
     this.ackPending = false;
     this.transmitting = true;
@@ -303,14 +319,15 @@ export class SimRak3172 {
       const down = lost ? null : this.opts.network.uplink(frame, this.meta(hz));
       // RX1 opens rx1Delay after the end of the uplink; the downlink then takes its own airtime.
       const downAirtime = down ? timeOnAirMs(down.length, { sf: spreadingFactorOf(this.dr) }) : 0;
-      this.later((this.opts.rx1DelayMs ?? 1000) + downAirtime, () => this.finishSend(session, confirmed, down));
+      this.later((this.opts.rx1DelayMs ?? 1000) + downAirtime, () => this.finishSend(session, confirmed, down, linkCheck));
     });
   }
 
-  private finishSend(session: Session, confirmed: boolean, down: Buffer | null): void {
+  private finishSend(session: Session, confirmed: boolean, down: Buffer | null, linkCheck: boolean): void {
     if (this.session !== session) return; // reset meanwhile
     this.transmitting = false;
     let acked = false;
+    let linkAns: { marginDb: number; gateways: number } | null = null;
     if (down) {
       try {
         const parsed = parseDataFrame(down);
@@ -320,6 +337,7 @@ export class SimRak3172 {
         session.fCntDown = fCnt;
         acked = parsed.ack;
         if (parsed.confirmed) this.ackPending = true;
+        linkAns = linkCheckAnswer(parsed.fOpts);
         if (parsed.port !== null && parsed.port > 0) this.emitRx(parsed.port, data);
       } catch (err) {
         this.log.warn('downlink dropped', { error: errorMessage(err) });
@@ -329,6 +347,17 @@ export class SimRak3172 {
     if (!confirmed) this.reply('+EVT:TX_DONE');
     else if (acked) this.reply(old ? '+EVT:SEND CONFIRMED OK' : '+EVT:SEND_CONFIRMED_OK');
     else this.reply(old ? '+EVT:SEND CONFIRMED FAILED' : '+EVT:SEND_CONFIRMED_FAILED(4)');
+    if (linkCheck) this.emitLinkCheck(linkAns);
+  }
+
+  /**
+   * The RUI3 manual prints the result with commas, RUI3's service_lora.c with colons: 'new' gives the
+   * manual's form, 'old' the other, so the driver meets both. RSSI/SNR are the answering downlink's.
+   */
+  private emitLinkCheck(ans: { marginDb: number; gateways: number } | null): void {
+    this.stats.linkChecks++;
+    const fields = ans ? [0, ans.marginDb, ans.gateways, Math.round(this.opts.rssi ?? -95), Math.round(this.opts.snr ?? 7)] : [1, 0, 0, 0, 0];
+    this.reply(`+EVT:LINKCHECK:${fields.join(this.spelling === 'new' ? ',' : ':')}`);
   }
 
   private emitRx(port: number, data: Buffer): void {
@@ -347,4 +376,10 @@ export class SimRak3172 {
       snr: Math.round(((this.opts.snr ?? 7) + this.prng.uniform(-1.5, 1.5)) * 10) / 10,
     };
   }
+}
+
+/** Margin and gateway count of a LinkCheckAns (CID 0x02 + 2 bytes) in downlink FOpts, if there is one. */
+function linkCheckAnswer(fOpts: Buffer): { marginDb: number; gateways: number } | null {
+  // The simulated network puts no other MAC command into downlink FOpts.
+  return fOpts.length >= 3 && fOpts[0] === LINK_CHECK_CID ? { marginDb: fOpts[1]!, gateways: fOpts[2]! } : null;
 }

@@ -109,6 +109,13 @@ export interface SensorScenario {
   batteryNoiseA: number;
 }
 
+/** The nodes' firmware (real-firmware nodes only): which ones boot an older build, for the wizard to flash. */
+export interface FirmwareScenario {
+  /** Node ids (e.g. "fuel-1") that start reporting `outdatedVersion` instead of the build's version. */
+  outdated: string[];
+  outdatedVersion: string;
+}
+
 export interface Scenario {
   /** Offset of local time from UTC (hours) for day profiles. */
   utcOffsetHours: number;
@@ -121,6 +128,7 @@ export interface Scenario {
   visitors: VisitorScenario;
   phones: PhoneScenario;
   sensors: SensorScenario;
+  firmware: FirmwareScenario;
 }
 
 export type ScenarioInput = { [K in keyof Scenario]?: Scenario[K] extends object ? Partial<Scenario[K]> : Scenario[K] };
@@ -180,6 +188,7 @@ export const DEFAULT_SCENARIO: Scenario = {
     batteryNoiseV: 0.01,
     batteryNoiseA: 0.05,
   },
+  firmware: { outdated: [], outdatedVersion: '0.0.1+outdated' },
 };
 
 export class ScenarioError extends Error {
@@ -197,11 +206,14 @@ export function resolveScenario(input: ScenarioInput = {}): Scenario {
     visitors: { ...DEFAULT_SCENARIO.visitors, ...input.visitors },
     phones: { ...DEFAULT_SCENARIO.phones, ...input.phones },
     sensors: { ...DEFAULT_SCENARIO.sensors, ...input.sensors },
+    firmware: { ...DEFAULT_SCENARIO.firmware, ...input.firmware },
   };
   if (s.visitors.hourProfile.length !== 24) throw new ScenarioError('visitors.hourProfile needs 24 entries');
   if (s.generator.initialFuelL > s.generator.tankL) throw new ScenarioError('generator.initialFuelL exceeds tankL');
   if (s.generator.startSoc >= s.generator.stopSoc) throw new ScenarioError('generator.startSoc must be below stopSoc');
   if (!(s.stepMs > 0)) throw new ScenarioError('stepMs must be > 0');
   if (s.phones.ports < 0 || s.phones.ports > 32) throw new ScenarioError('phones.ports must be 0..32');
+  if (!Array.isArray(s.firmware.outdated) || !s.firmware.outdated.every((n) => typeof n === 'string')) throw new ScenarioError('firmware.outdated must be a list of node ids');
+  if (!/^[\w.+-]{1,40}$/.test(s.firmware.outdatedVersion)) throw new ScenarioError('firmware.outdatedVersion must be a version string such as 0.0.1+old');
   return s;
 }

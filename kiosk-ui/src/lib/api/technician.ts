@@ -82,6 +82,29 @@ export interface CommissioningState {
   charging: { node: string | null; ports: number } | null;
 }
 
+/** The board test on the e-ink panel (edge-gateway/src/board/panel-test.ts); times on the gateway's clock. */
+export interface BoardTest {
+  id: number;
+  phase: 'pending' | 'showing' | 'restoring' | 'restored' | 'failed' | 'cancelled';
+  requestedAt: number;
+  dueAt: number | null;
+  shownAt: number | null;
+  refreshMs: number | null;
+  restoreFrom: number | null;
+  holdUntil: number | null;
+  restoreRequestedAt: number | null;
+  restoreAt: number | null;
+  restoredAt: number | null;
+  error: string | null;
+}
+
+export interface BoardTestView {
+  test: BoardTest | null;
+  image: string | null;
+  panelImage: string | null;
+  now: number;
+}
+
 export interface PortReading {
   on: boolean | null;
   mA: number | null;
@@ -119,6 +142,24 @@ export interface Diagnostics {
   logs: LogLine[];
 }
 
+/** A firmware upload from the wizard (edge-gateway/src/commissioning/flash.ts). */
+export interface FlashState {
+  node: string;
+  kind: string;
+  port: string;
+  phase: 'releasing' | 'uploading' | 'reopening' | 'waiting' | 'done' | 'failed';
+  startedAt: number;
+  oldVersion: string | null;
+  expected: string;
+  ok?: boolean;
+  error?: string;
+  measurementId?: number;
+  newVersion?: string | null;
+  durationMs?: number;
+  /** The flasher's last output lines. */
+  output?: string[];
+}
+
 export function technicianApi(session: SessionStore) {
   const post = <T>(path: string, body: unknown = {}) => session.send<T>('POST', path, body);
   return {
@@ -127,13 +168,18 @@ export function technicianApi(session: SessionStore) {
     decide: (step: string, status: StepStatus, note?: string) => post<RunView>('/api/commissioning/step', { step, status, ...(note ? { note } : {}) }),
     discover: () => post<Measurement>('/api/commissioning/discover'),
     firmware: () => post<Measurement>('/api/commissioning/firmware'),
+    flash: (node: string) => post<{ flash: FlashState }>('/api/commissioning/flash', { node }),
+    flashState: () => session.get<{ flash: FlashState | null }>('/api/commissioning/flash'),
     configure: (node: string, set: Record<string, string | number | boolean>) => post<Measurement>('/api/commissioning/node-config', { node, set }),
     calibrateFuel: (node: string, depthMm: number, table: { mm: number; litres: number }[]) => post<Measurement>('/api/commissioning/fuel', { node, depthMm, table }),
     fuelCheck: (node: string) => post<Measurement | { waiting: true }>('/api/commissioning/fuel-check', { node }),
     portOn: (port: number) => post<{ node: string; ok: boolean; error?: string }>('/api/commissioning/port', { port, on: true }),
     portOff: (port: number, confirmed: boolean) => post<Measurement>('/api/commissioning/port', { port, on: false, confirmed }),
     portReading: (port: number) => session.get<PortReading>(`/api/commissioning/port?port=${port}`),
-    boardTest: () => post<Measurement & { image: string }>('/api/commissioning/board-test'),
+    boardTest: () => post<BoardTestView>('/api/commissioning/board-test'),
+    boardTestView: () => session.get<BoardTestView>('/api/commissioning/board-test'),
+    boardVerdict: (seen: boolean) => post<Measurement>('/api/commissioning/board-test/verdict', { seen }),
+    boardRestore: () => post<BoardTestView>('/api/commissioning/board-test/restore'),
     lora: () => post<Measurement>('/api/commissioning/lora'),
     measure: (step: string) => post<Measurement>('/api/commissioning/measure', { step }),
     finish: () => post<{ run: RunRow; report: unknown }>('/api/commissioning/finish'),

@@ -4,6 +4,9 @@
 //        +EVT:SEND_CONFIRMED_FAILED(4)  +EVT:RX_1:-70:8:UNICAST:1:1234
 //   old: +EVT:JOIN FAILED  +EVT:SEND CONFIRMED OK  +EVT:SEND CONFIRMED FAILED
 //        +EVT:RX_1, RSSI -52, SNR 9 / +EVT:UNICAST / +EVT:3:4321   (one downlink over three lines)
+// Link check (after AT+LINKCHECK=1 and an uplink): +EVT:LINKCHECK:<result>,<DemodMargin>,<NbGateways>,<RSSI>,<SNR>
+// — commas in the RUI3 AT manual, colons in RUI3's service_lora.c; result 0 = answered, any other
+// value = no answer (then printed as 1,0,0,0,0).
 import type { RxWindow } from '../modem.js';
 
 export type ModemEvent =
@@ -12,6 +15,7 @@ export type ModemEvent =
   | { type: 'txDone' }
   | { type: 'confirmedOk' }
   | { type: 'confirmedFailed'; code: number | null }
+  | { type: 'linkCheck'; ok: boolean; code: number; marginDb: number; gateways: number; rssi: number; snr: number }
   | { type: 'rx'; window: RxWindow; rssi: number; snr: number; multicast: boolean; port: number; bytes: Uint8Array }
   | { type: 'other'; text: string };
 
@@ -46,6 +50,12 @@ export class EventParser {
     if (normal === 'SEND_CONFIRMED_OK') return this.done({ type: 'confirmedOk' });
     const failed = /^SEND_CONFIRMED_FAILED(?:\((\d+)\))?$/.exec(normal);
     if (failed) return this.done({ type: 'confirmedFailed', code: failed[1] === undefined ? null : Number(failed[1]) });
+
+    const lc = /^LINKCHECK:\s*(\d+)\s*[,:]\s*(\d+)\s*[,:]\s*(\d+)\s*[,:]\s*(-?\d+)\s*[,:]\s*(-?\d+)$/i.exec(body);
+    if (lc) {
+      const [code, marginDb, gateways, rssi, snr] = lc.slice(1, 6).map(Number) as [number, number, number, number, number];
+      return this.done({ type: 'linkCheck', ok: code === 0, code, marginDb, gateways, rssi, snr });
+    }
 
     // New single-line form: RX_1:<rssi>:<snr>:UNICAST:<port>:<hex>
     const rx = /^(RX_[12BC]):(-?\d+):(-?\d+):(UNICAST|MULTICAST):(\d+)(?::([0-9A-Fa-f]*))?$/.exec(body);

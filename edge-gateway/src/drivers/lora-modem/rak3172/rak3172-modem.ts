@@ -1,6 +1,6 @@
 // RAK3172 (RUI3 firmware) over its UART: the LoraModem contract on top of AT commands.
 // Commands: AT, ATZ, AT+JOIN=1:0:<interval>:<attempts>, AT+DR=, AT+CFM=, AT+SEND=<port>:<hex>,
-// AT+NJS=?; completion of joins and sends arrives later as +EVT: lines (./events.ts).
+// AT+NJS=?, AT+LINKCHECK=; completion of joins and sends arrives later as +EVT: lines (./events.ts).
 // A modem that stops answering is probed (AT), then reset (ATZ, then the optional hard reset
 // line), then reported down and probed with backoff until it answers again.
 import { EventBus } from '../../../core/bus.js';
@@ -27,7 +27,7 @@ import {
   NotJoinedError,
   PayloadTooLargeError,
 } from '../errors.js';
-import type { JoinOptions, LoraModem, ModemEvents, ModemState, ModemStatus, SendOptions, SendResult } from '../modem.js';
+import type { JoinOptions, LinkCheckOptions, LinkCheckResult, LoraModem, ModemEvents, ModemState, ModemStatus, SendOptions, SendResult } from '../modem.js';
 import { AtClosedError, AtStatusError, AtTimeoutError, AtTransport } from './at-transport.js';
 import type { ModemEvent } from './events.js';
 import { EventParser } from './events.js';
@@ -35,6 +35,17 @@ import { EventParser } from './events.js';
 export const RAK3172_BAUD_RATE = 115_200;
 /** Receive windows close ~2 s after the uplink plus an RX2 frame at SF12; wait a little beyond. */
 const RX_WINDOWS_MS = 5_000;
+/**
+ * fPort of the link-check uplink: the highest application port, which the relay codec (ports 1–10)
+ * never uses, so the receiving side drops it as no message of ours. RUI3 refuses an empty payload.
+ */
+export const LINK_CHECK_PORT = 223;
+const LINK_CHECK_PROBE = Uint8Array.of(0);
+/**
+ * RUI3 prints the link-check result around TX_DONE (success from the downlink indication, failure
+ * from the MAC confirm), so it may come just before or just after it; this long after is too late.
+ */
+const LINK_CHECK_GRACE_MS = 3_000;
 
 export interface Rak3172Options {
   path: string;
@@ -61,6 +72,13 @@ interface TxWaiter {
   resolve: () => void;
   reject: (err: Error) => void;
   cancelTimer: () => void;
+}
+
+type LinkCheckEvent = Extract<ModemEvent, { type: 'linkCheck' }>;
+
+interface LinkWaiter {
+  event: LinkCheckEvent | null;
+  notify: (() => void) | null;
 }
 
 interface JoinWaiter {
@@ -93,6 +111,7 @@ export class Rak3172Modem implements LoraModem {
   private tx: TxWaiter | null = null;
   private sending = false;
   private joinWaiter: JoinWaiter | null = null;
+  private linkWaiter: LinkWaiter | null = null;
   private recovering: Promise<void> | null = null;
   private cancelDownProbe: (() => void) | null = null;
   private lastError: string | null = null;
@@ -271,6 +290,64 @@ export class Rak3172Modem implements LoraModem {
     await done;
     this.counters.sent++;
     return { confirmed, dr, bytes: bytes.length };
+  }
+
+  async linkCheck(opts: LinkCheckOptions = {}): Promise<LinkCheckResult> {
+    const port = opts.port ?? LINK_CHECK_PORT;
+    const bytes = opts.bytes ?? LINK_CHECK_PROBE;
+    if (!Number.isInteger(port) || port < 1 || port > 223) throw new ModemParamError(`fPort must be 1–223, got ${port}`);
+    if (bytes.length === 0) throw new ModemParamError('the link-check uplink needs at least one byte (RUI3 refuses an empty AT+SEND)');
+    const dr = this.dr;
+    const max = maxPayloadAt(dr);
+    if (bytes.length > max) throw new PayloadTooLargeError(bytes.length, max, dr);
+    this.assertUsable();
+    // Not joined: the LinkCheckReq would be armed for an uplink that cannot go out.
+    if (!this.joined) throw new NotJoinedError(`${this.name} has not joined; join before a link check`);
+    // The link check is an uplink: it takes the same single slot as send().
+    if (this.sending) throw new ModemBusyError('an uplink is still in flight');
+    this.sending = true;
+    const waiter: LinkWaiter = { event: null, notify: null };
+    this.linkWaiter = waiter;
+    try {
+      await this.command('AT+LINKCHECK=1');
+      try {
+        await this.sendClaimed(port, bytes, { confirmed: false, ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) }, dr);
+      } catch (err) {
+        // Refused before going out (duty cycle, busy …): disarm, or the next relay uplink carries the request.
+        if (!(err instanceof ModemTimeoutError) && !(err instanceof ModemDownError)) {
+          await this.command('AT+LINKCHECK=0').catch((e: unknown) => this.log.debug(() => `AT+LINKCHECK=0 failed: ${errorMessage(e)}`));
+        }
+        throw err;
+      }
+      const ev = waiter.event ?? (await this.awaitLinkEvent(waiter));
+      if (!ev) {
+        this.counters.timeouts++;
+        throw new ModemTimeoutError(`no +EVT:LINKCHECK within ${LINK_CHECK_GRACE_MS} ms of the uplink (firmware without link check?)`);
+      }
+      if (!ev.ok) this.lastError = `link check not answered (result ${ev.code})`;
+      return ev.ok
+        ? { ok: true, marginDb: ev.marginDb, gateways: ev.gateways, rssi: ev.rssi, snr: ev.snr, dr }
+        : { ok: false, marginDb: null, gateways: 0, rssi: null, snr: null, dr };
+    } finally {
+      if (this.linkWaiter === waiter) this.linkWaiter = null;
+      this.sending = false;
+      this.emitStatus();
+    }
+  }
+
+  /** The link-check event that follows TX_DONE, or null when none comes within the grace time. */
+  private awaitLinkEvent(waiter: LinkWaiter): Promise<LinkCheckEvent | null> {
+    return new Promise((resolve) => {
+      const cancel = this.clock.setTimeout(() => {
+        waiter.notify = null;
+        resolve(null);
+      }, LINK_CHECK_GRACE_MS);
+      waiter.notify = () => {
+        cancel();
+        waiter.notify = null;
+        resolve(waiter.event);
+      };
+    });
   }
 
   async reset(): Promise<void> {
@@ -500,6 +577,16 @@ export class Rak3172Modem implements LoraModem {
         this.counters.confirmedFailed++;
         this.finishTx(new ConfirmedSendFailedError(`confirmed uplink not acknowledged${ev.code === null ? '' : ` (code ${ev.code})`}`, ev.code));
         return;
+      case 'linkCheck': {
+        const w = this.linkWaiter;
+        if (!w) {
+          this.log.debug(() => `link check result with nobody waiting: ${line}`);
+          return;
+        }
+        w.event = ev;
+        w.notify?.();
+        return;
+      }
       case 'rx':
         // fPort 0 carries MAC commands only; an ACK-only downlink has no application data.
         if (ev.port === 0) return;

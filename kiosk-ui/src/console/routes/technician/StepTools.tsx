@@ -5,6 +5,9 @@ import type { I18n } from '../../../lib/i18n/i18n.js';
 import type { CommissioningState, DiscoveredNode, Measurement, PortReading, TechnicianApi } from '../../../lib/api/technician.js';
 import type { TechT } from '../../../lib/i18n/tables/technician.js';
 import { Msg, Scroll, parseConfigValue, useAction } from './ui.js';
+import { BoardTools } from './BoardTestTools.js';
+import { LoraTools } from './LoraCheck.js';
+import { FirmwareTable, type FirmwareRow } from './FirmwareFlash.js';
 
 interface Props {
   step: string;
@@ -26,7 +29,7 @@ export function StepTools(props: Props) {
     case 'board':
       return <BoardTools {...props} />;
     case 'lora':
-      return <OneCheck {...props} label={props.t('lora.run')} action="lora" run={() => props.api.lora()} hint={props.t('lora.hint')} />;
+      return <LoraTools {...props} />;
     case 'battery':
     case 'visitors':
     case 'power-budget':
@@ -117,7 +120,7 @@ function NodesTools({ state, api, t, i18n, onMeasured }: Props) {
     setResult(await api.configure(node, { [key.trim()]: parseConfigValue(value) }));
     onMeasured();
   });
-  const fwRows = (fw?.value.nodes ?? []) as { id: string; reported: string | null; expected: string | null; match: boolean }[];
+  const fwRows = (fw?.value.nodes ?? []) as FirmwareRow[];
   return (
     <div>
       <div class="nc-actions">
@@ -130,31 +133,7 @@ function NodesTools({ state, api, t, i18n, onMeasured }: Props) {
       </div>
       <Msg tone="bad" text={discover.error ?? verify.error} />
       <NodeTable t={t} i18n={i18n} nodes={nodes} />
-      {fw && (
-        <Scroll label={t('fw.caption')}>
-          <table class="nc-table" data-table="firmware">
-            <caption>{t('fw.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.node')}</th>
-                <th scope="col">{t('fw.reported')}</th>
-                <th scope="col">{t('fw.expected')}</th>
-                <th scope="col">{t('fw.match')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {fwRows.map((r) => (
-                <tr key={r.id} data-fw-match={String(r.match)}>
-                  <th scope="row">{r.id}</th>
-                  <td>{r.reported ?? t('unknown')}</td>
-                  <td>{r.expected ?? t('fw.noBuild')}</td>
-                  <td>{r.match ? t('yes') : t('no')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
-      )}
+      {fw && <FirmwareTable t={t} api={api} rows={fwRows} nodes={nodes} onFlashed={() => void verify.run()} />}
       <p>{t('fw.flashHint')}</p>
       <pre class="tc-pre">npx noodsteun firmware flash --node &lt;fuel|battery|visitors|charger&gt; --port /dev/ttyUSB0</pre>
       <fieldset class="nc-fieldset">
@@ -379,43 +358,6 @@ function ChargingTools({ state, api, t, onMeasured }: Props) {
           </div>
         </div>
       )}
-    </div>
-  );
-}
-
-function BoardTools({ api, t, onMeasured }: Props) {
-  const [image, setImage] = useState<string | null>(null);
-  const [m, setM] = useState<Measurement | null>(null);
-  const run = useAction(async () => {
-    const r = await api.boardTest();
-    setM(r);
-    setImage(`${r.image}?at=${r.at}`);
-    onMeasured();
-  });
-  return (
-    <div>
-      <p>{t('board.hint')}</p>
-      <div class="nc-actions">
-        <button type="button" class="nc-button" data-action="board-test" disabled={run.busy} onClick={() => void run.run()}>
-          {t('board.run')}
-        </button>
-      </div>
-      <Msg tone="bad" text={run.error} />
-      {m && <Msg tone={m.ok ? 'ok' : 'warn'} text={m.value.lastError ? t('board.error', { error: String(m.value.lastError) }) : t('board.panelOk')} />}
-      <div class="nc-grid">
-        {image && (
-          <figure>
-            <img class="tc-image" src={image} alt={t('board.patternAlt')} data-image="pattern" />
-            <figcaption>{t('board.pattern')}</figcaption>
-          </figure>
-        )}
-        {m && (
-          <figure>
-            <img class="tc-image" src={`/api/board/latest.png?at=${m.at}`} alt={t('board.panelAlt')} data-image="panel" />
-            <figcaption>{t('board.panel')}</figcaption>
-          </figure>
-        )}
-      </div>
     </div>
   );
 }
