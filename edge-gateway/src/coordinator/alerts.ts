@@ -3,6 +3,7 @@
 // the threshold does not flap. Life cycle of one alert: active → (acknowledged) → cleared → resolved.
 // A cleared alert stays listed until an operator resolves it; the condition returning raises a new one.
 import type { PointStatus } from '../protocol/index.js';
+import { DEFAULT_LORA_STATUS_INTERVAL_S } from '../relay/status-lora.js';
 
 export type LinkType = 'mqtt' | 'lora';
 export type Severity = 'critical' | 'warning';
@@ -27,8 +28,12 @@ export type AlertRule =
   | { id: string; severity: Severity; kind: 'low'; raiseBelow: number; clearAbove: number; raiseDelayMs: number; clearDelayMs: number; value: (s: PointSnapshot) => number | null }
   | { id: string; severity: Severity; kind: 'condition'; raiseDelayMs: number; clearDelayMs: number; value: (s: PointSnapshot) => boolean | null };
 
-/** A point is silent after this many missed reports of its link's interval. */
-export const REPORT_INTERVAL_MS: Record<LinkType, number> = { mqtt: 60_000, lora: 15 * 60_000 };
+/**
+ * A point is silent after this many missed reports of its link's interval. LoRa: the point's default status
+ * heartbeat (relay/status-lora.ts, config `lora.statusIntervalS`); a point that reports less often (a longer
+ * interval, or a slow data rate that stretches it to fit its airtime) is judged by its learnt interval.
+ */
+export const REPORT_INTERVAL_MS: Record<LinkType, number> = { mqtt: 60_000, lora: DEFAULT_LORA_STATUS_INTERVAL_S * 1000 };
 export const MISSED_REPORTS_SILENT = 3;
 export const silentAfterMs = (link: LinkType, reportIntervalMs?: number): number => Math.max(REPORT_INTERVAL_MS[link], reportIntervalMs ?? 0) * MISSED_REPORTS_SILENT;
 

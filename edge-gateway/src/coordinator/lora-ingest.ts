@@ -17,6 +17,7 @@ import { IpMessageSchema, RELAY_MSG_FILTER, fromLoraMessage, parseMsgTopic, rela
 import type { RelayPayload } from '../relay/messages.js';
 import { helpAggregateFromReport, type HelpAggregate } from '../relay/help-report.js';
 import type { InboxMessage, InboxPath, MessageInbox } from './message-inbox.js';
+import { LINK_CHECK_PORT } from '../drivers/lora-modem/index.js';
 
 export const CHIRPSTACK_UP_FILTER = 'application/+/device/+/event/up';
 export const TTN_UP_FILTER = 'v3/+/devices/+/up';
@@ -212,6 +213,7 @@ export class RelayIngest {
   /** One network-server uplink: reassemble, decode, apply once, ack. Public for tests and other transports. */
   onUplink(up: NetworkUplink): void {
     if (up.fPort === 0 || up.bytes.length === 0) return; // MAC commands or an empty frame
+    if (up.fPort === LINK_CHECK_PORT) return; // a technician's link check at commissioning: no report, no reject
     const point = (this.opts.pointOf ?? defaultPointOf)(up);
     if (!point) return this.reject(`${up.network}:${up.device}`, 'device is no known point');
     const key = `${up.network}:${up.application}:${up.device}`;

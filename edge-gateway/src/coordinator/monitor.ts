@@ -141,9 +141,12 @@ interface LinkMemory {
   interval: Record<LinkType, number | undefined>;
 }
 
-/** Gaps kept per link for the report interval; a learnt interval above this is not trusted (a long outage). */
+/**
+ * Gaps kept per link for the report interval; a learnt interval above this is not trusted (a long outage).
+ * LoRa: a status heartbeat at SF12 is stretched to ~5.4 h to fit its airtime share (relay/status-lora.ts).
+ */
 const GAPS_KEPT = 5;
-const MAX_LEARNT_INTERVAL_MS = 30 * 60_000;
+const MAX_LEARNT_INTERVAL_MS: Record<LinkType, number> = { mqtt: 30 * 60_000, lora: 8 * 3_600_000 };
 
 /** The compact LoRa status as a PointStatus for the alert rules (only what it carries). */
 function loraAsStatus(point: string, name: string, l: LoraStatus): PointStatus {
@@ -216,7 +219,7 @@ export class CoordinatorMonitor {
       m.gaps[link].push(at - last);
       if (m.gaps[link].length > GAPS_KEPT) m.gaps[link].shift();
       const i = median(m.gaps[link]);
-      m.interval[link] = i <= MAX_LEARNT_INTERVAL_MS ? i : undefined;
+      m.interval[link] = i <= MAX_LEARNT_INTERVAL_MS[link] ? i : undefined;
     }
     if (last === null || at > last) m.lastAt[link] = at;
   }

@@ -37,6 +37,8 @@ import { createBoardInbox } from '../relay/board-inbox.js';
 import { PointRelay } from '../relay/point-relay.js';
 import { createPointLora } from '../relay/point-lora.js';
 import { startHelpLoraFeed } from '../relay/help-lora.js';
+import { startStatusLoraFeed } from '../relay/status-lora.js';
+import { statusReportFromPoint } from '../relay/status-report.js';
 import { HelpService, HelpStore, helpApi } from '../help/index.js';
 import { DirectoryService, DirectoryStore } from '../directory/index.js';
 import { CommissioningService, LinkMonitor, LogRing, commissioningApi, firmwareVersions, teeLogger, type LoraProbe } from '../commissioning/index.js';
@@ -226,6 +228,11 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
       pointRelay = new PointRelay({ db: store.db, pointId: config.id, clock, log: log.child('relay'), client: uplink.connection, ...(lora ? { lora } : {}), confirmed: (id) => void api.reports.markConfirmed(id) });
       // Help counts over LoRa while that is the point's only path (rate-limited; relay/help-lora.ts).
       if (lora) life.adopt({ name: 'help LoRa feed', stop: startHelpLoraFeed({ relay: pointRelay.relay, lora, help, clock, log: log.child('help:lora') }).stop });
+      // The compact status over LoRa while that is the point's only path: heartbeat, early on alarms (relay/status-lora.ts).
+      if (lora && config.lora) {
+        const status = () => statusReportFromPoint(buildPointStatus(point, registry, clock.now(), 0), { link: 'ip_down' });
+        life.adopt({ name: 'status LoRa feed', stop: startStatusLoraFeed({ relay: pointRelay.relay, lora, status, clock, log: log.child('status:lora'), intervalS: config.lora.statusIntervalS }).stop });
+      }
     }
 
     // The e-ink board (a PNG panel in simulation). Its renderer loads on first use.

@@ -203,7 +203,8 @@ export class Outbox {
   }
 
   markSent(id: number, path: RelayPathName, now: number, retryAt: number | null): void {
-    this.stmts.markSent.run(path, now, retryAt, id);
+    // Whole ms for the INTEGER columns (a clock at a fractional --speed gives fractions).
+    this.stmts.markSent.run(path, Math.floor(now), retryAt === null ? null : Math.ceil(retryAt), id);
   }
 
   markConfirmed(id: number): void {
@@ -212,7 +213,8 @@ export class Outbox {
 
   /** Back to pending, optionally not before `at`. */
   requeue(id: number, at: number | null = null): void {
-    this.stmts.requeue.run(at, id);
+    // Whole ms: waits derived from airtime / duty cycle are fractional, and retry_at is an INTEGER column.
+    this.stmts.requeue.run(at === null ? null : Math.ceil(at), id);
   }
 
   /** Everything in flight on a path that went down is due again at once (on the other path). */

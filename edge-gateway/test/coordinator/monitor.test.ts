@@ -96,15 +96,15 @@ describe('coordinator monitor', () => {
     monitor.loraStatus('p2', lora({ generator: 'fault' }), clock.now());
     monitor.tick();
     expect(monitor.overview()[0]).toMatchObject({ point: 'p2', link: 'lora', online: true, lora: { fuelPct: 40, generator: 'fault' }, status: null });
-    // 20 minutes without a word is normal on LoRa (15-minute reports), not on MQTT.
+    // Two hours without a word is normal on LoRa (hourly status heartbeat, relay/status-lora.ts), not on MQTT.
     clock.advance(5 * MIN);
     monitor.tick();
     expect(monitor.openAlerts().map((a) => a.rule)).toEqual(['generator-stopped']);
-    clock.advance(15 * MIN);
+    clock.advance(115 * MIN);
     monitor.tick();
     expect(monitor.overview()[0]!.online).toBe(true);
     expect(monitor.openAlerts().map((a) => a.rule)).toEqual(['generator-stopped']);
-    clock.advance(26 * MIN); // 46 min: three LoRa reports missed
+    clock.advance(61 * MIN); // 181 min: three LoRa reports missed
     monitor.tick();
     expect(monitor.overview()[0]!.online).toBe(false);
     expect(monitor.openAlerts().map((a) => a.rule).sort()).toEqual(['generator-stopped', 'point-silent']);

@@ -110,6 +110,15 @@ describe('Outbox', () => {
     expect(o.get(a.id)).toMatchObject({ state: 'pending', attempts: 1, path: 'ip', retryAt: null });
     expect(o.next(T0 + 1)?.id).toBe(a.id);
   });
+
+  it('takes a retry time with a fraction of a millisecond (airtime / duty cycle) and keeps it due no earlier', () => {
+    const o = new Outbox(relayDb());
+    const a = o.accept({ kind: 'needs', body: needs(1) }, T0);
+    o.requeue(a.id, T0 + 148_279.25);
+    expect(o.get(a.id)).toMatchObject({ state: 'pending', retryAt: T0 + 148_280 });
+    expect(o.next(T0 + 148_279)).toBeNull();
+    expect(o.next(T0 + 148_280)?.id).toBe(a.id);
+  });
 });
 
 describe('Outbox durability', () => {
