@@ -19,9 +19,7 @@ import { helpReportFromAggregate } from './help-report.js';
 import type { HelpReport } from './messages.js';
 import type { PointLora } from './point-lora.js';
 import type { Relay } from './relay.js';
-import type { LoraBudget } from './scheduler.js';
-
-const DAY_MS = 86_400_000;
+import { AirtimeShare, type RoutineBudget } from './airtime-share.js';
 
 export interface HelpLoraFeedOptions {
   relay: Pick<Relay, 'activePath' | 'on' | 'submitHelp'>;
@@ -32,7 +30,7 @@ export interface HelpLoraFeedOptions {
   /** Airtime of a help frame at the current data rate (LoraPath.payloadAirtimeMs). */
   airtimeMs: (report: HelpReport) => number;
   /** Routine budget = budget.dailyBudgetMs − budget.emergencyReserveMs. */
-  budget: Pick<LoraBudget, 'dailyBudgetMs' | 'emergencyReserveMs'>;
+  budget: RoutineBudget;
   /** Default 30 s. */
   settleMs?: number;
   /** Default 15 min. */
@@ -47,14 +45,15 @@ export class HelpLoraFeed {
   /** Row of a submitted help frame not on the air yet. */
   private pendingRef: number | null = null;
   private lastSentAt: number | null = null;
-  /** Help frames on the air in the last 24 h: [at, airtime]. */
-  private readonly sends: [number, number][] = [];
+  /** Help frames' airtime against their share of the routine budget. */
+  private readonly airtime: AirtimeShare;
   private timer: { at: number; cancel: () => void } | null = null;
   private readonly detach: (() => void)[] = [];
   private stopped = false;
   readonly stats = { submitted: 0, replaced: 0, sent: 0, airtimeMs: 0 };
 
   constructor(private readonly o: HelpLoraFeedOptions) {
+    this.airtime = new AirtimeShare(o.budget, o.dailyShare ?? 0.25);
     this.detach.push(
       o.relay.on('path', ({ active }) => {
         // On IP the relay drops help rows (the status carries the counts); on LoRa compare with those.
@@ -66,7 +65,7 @@ export class HelpLoraFeed {
         if (row.id === this.pendingRef) this.pendingRef = null;
         const ms = row.payload.kind === 'help' ? this.o.airtimeMs(row.payload.body) : 0;
         this.lastSentAt = at;
-        this.sends.push([at, ms]);
+        this.airtime.record(at, ms);
         this.stats.sent++;
         this.stats.airtimeMs += ms;
       }),
@@ -83,20 +82,6 @@ export class HelpLoraFeed {
     this.timer?.cancel();
     this.timer = null;
     for (const d of this.detach.splice(0)) d();
-  }
-
-  /** Airtime help may still use now, per the 24 h share. */
-  private shareWaitMs(ms: number, now: number): number {
-    while (this.sends.length && this.sends[0]![0] + DAY_MS <= now) this.sends.shift();
-    const cap = (this.o.budget.dailyBudgetMs - this.o.budget.emergencyReserveMs) * (this.o.dailyShare ?? 0.25);
-    if (ms > cap) return DAY_MS;
-    let free = cap - this.sends.reduce((n, [, a]) => n + a, 0);
-    if (free >= ms) return 0;
-    for (const [at, a] of this.sends) {
-      free += a;
-      if (free >= ms) return at + DAY_MS - now;
-    }
-    return DAY_MS;
   }
 
   private schedule(delayMs: number): void {
@@ -120,7 +105,7 @@ export class HelpLoraFeed {
     if (path === 'ip') this.baseline = key;
     if (path !== 'lora' || key === this.baseline) return;
     if (this.pendingRef === null) {
-      const wait = Math.max(this.lastSentAt === null ? 0 : this.lastSentAt + (this.o.minIntervalMs ?? 900_000) - now, this.shareWaitMs(this.o.airtimeMs(report), now));
+      const wait = Math.max(this.lastSentAt === null ? 0 : this.lastSentAt + (this.o.minIntervalMs ?? 900_000) - now, this.airtime.waitMs(this.o.airtimeMs(report), now));
       if (wait > 0) return this.schedule(wait);
     }
     try {

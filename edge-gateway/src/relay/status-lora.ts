@@ -20,7 +20,7 @@ import { errorMessage } from '../log/logger.js';
 import type { StatusReport } from './messages.js';
 import type { PointLora } from './point-lora.js';
 import type { Relay } from './relay.js';
-import type { LoraBudget } from './scheduler.js';
+import { AirtimeShare, shareCapMs, type RoutineBudget } from './airtime-share.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,11 +36,9 @@ export const LORA_STATUS_INTERVAL_MAX_S = 21_600;
 /** Part of the routine airtime budget status frames may use per 24 h (help counts get 0.25). */
 export const DEFAULT_LORA_STATUS_SHARE = 0.5;
 
-type Budget = Pick<LoraBudget, 'dailyBudgetMs' | 'emergencyReserveMs'>;
-
 /** The heartbeat interval the feed keeps: `intervalMs`, stretched so heartbeats alone fit their airtime share. */
-export function pacedIntervalMs(intervalMs: number, airtimeMs: number, budget: Budget, share = DEFAULT_LORA_STATUS_SHARE): number {
-  const cap = (budget.dailyBudgetMs - budget.emergencyReserveMs) * share;
+export function pacedIntervalMs(intervalMs: number, airtimeMs: number, budget: RoutineBudget, share = DEFAULT_LORA_STATUS_SHARE): number {
+  const cap = shareCapMs(budget, share);
   if (cap <= 0) return DAY_MS;
   return Math.max(intervalMs, Math.ceil((airtimeMs * DAY_MS) / cap));
 }
@@ -65,7 +63,7 @@ export interface StatusLoraFeedOptions {
   /** Airtime of a status frame at the current data rate (LoraPath.payloadAirtimeMs). */
   airtimeMs: (report: StatusReport) => number;
   /** Routine budget = budget.dailyBudgetMs − budget.emergencyReserveMs. */
-  budget: Budget;
+  budget: RoutineBudget;
   /** Heartbeat interval (default 1 h, DEFAULT_LORA_STATUS_INTERVAL_S). */
   intervalMs?: number;
   /** Least time between two statuses on the air (default 5 min). */
@@ -84,8 +82,8 @@ export class StatusLoraFeed {
   private lastSentAt: number | null = null;
   /** Switched to LoRa and no status submitted since. */
   private prompt = false;
-  /** Status frames on the air in the last 24 h: [at, airtime]. */
-  private readonly sends: [number, number][] = [];
+  /** Status frames' airtime against their share of the routine budget. */
+  private readonly airtime: AirtimeShare;
   private cancelCheck: (() => void) | null = null;
   /** Fires when the heartbeat is due (the checks alone would let it slip by up to a check each time). */
   private cancelBeat: (() => void) | null = null;
@@ -94,6 +92,7 @@ export class StatusLoraFeed {
   readonly stats = { submitted: 0, replaced: 0, early: 0, sent: 0, airtimeMs: 0 };
 
   constructor(private readonly o: StatusLoraFeedOptions) {
+    this.airtime = new AirtimeShare(o.budget, o.dailyShare ?? DEFAULT_LORA_STATUS_SHARE);
     this.detach.push(
       o.relay.on('path', ({ active }) => this.onPath(active === 'lora')),
       o.relay.on('sent', ({ row, path, at }) => {
@@ -101,7 +100,7 @@ export class StatusLoraFeed {
         if (row.id === this.pendingRef) this.pendingRef = null;
         const ms = row.payload.kind === 'status' ? this.o.airtimeMs(row.payload.body) : 0;
         this.lastSentAt = at;
-        this.sends.push([at, ms]);
+        this.airtime.record(at, ms);
         this.stats.sent++;
         this.stats.airtimeMs += ms;
         this.armBeat();
@@ -153,20 +152,6 @@ export class StatusLoraFeed {
     }, wait);
   }
 
-  /** Airtime a status may still use now, per the 24 h share: how long until it may. */
-  private shareWaitMs(ms: number, now: number): number {
-    while (this.sends.length && this.sends[0]![0] + DAY_MS <= now) this.sends.shift();
-    const cap = (this.o.budget.dailyBudgetMs - this.o.budget.emergencyReserveMs) * (this.o.dailyShare ?? DEFAULT_LORA_STATUS_SHARE);
-    if (ms > cap) return DAY_MS;
-    let free = cap - this.sends.reduce((n, [, a]) => n + a, 0);
-    if (free >= ms) return 0;
-    for (const [at, a] of this.sends) {
-      free += a;
-      if (free >= ms) return at + DAY_MS - now;
-    }
-    return DAY_MS;
-  }
-
   private evaluate(): void {
     if (this.stopped || this.o.relay.activePath !== 'lora') return;
     const now = this.o.clock.now();
@@ -188,7 +173,7 @@ export class StatusLoraFeed {
     const reason = this.prompt ? 'switched to LoRa' : heartbeatDue ? 'heartbeat' : early;
     if (!reason) return;
     const minWait = this.lastSentAt === null ? 0 : this.lastSentAt + (this.o.minIntervalMs ?? 300_000) - now;
-    if (minWait > 0 || this.shareWaitMs(airtime, now) > 0) return; // looked at again every check
+    if (minWait > 0 || this.airtime.waitMs(airtime, now) > 0) return; // looked at again every check
     if (!this.prompt && !heartbeatDue) this.stats.early++;
     this.submit(report, reason, false);
   }
