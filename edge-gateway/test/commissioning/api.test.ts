@@ -3,63 +3,35 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.js';
-import { memoryLogger } from '../../src/log/logger.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { createApi, type Api } from '../../src/api/index.js';
+import type { Api } from '../../src/api/index.js';
 import { commissioningApi } from '../../src/commissioning/index.js';
 import type { CommissioningReport } from '../../src/commissioning/report.js';
 import { until } from '../support/until.js';
 import { FakeNode } from './fake-nodes.js';
 import { core, FW, type Core } from './core.js';
+import { startCommissioningApi, type CommissioningApiHarness, type Session } from './api-harness.js';
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
 
 describe('commissioning API', () => {
   let c: Core;
   let api: Api;
-  let http: HttpServer;
-  let url: string;
+  let h: CommissioningApiHarness;
   let tech: Session;
   let staff: Session;
-  const log = memoryLogger();
 
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, s?: Session | null, csrf = true) => {
-    const headers: Record<string, string> = {};
-    if (s) headers.cookie = s.cookie;
-    if (s && csrf) headers['X-Noodsteun-CSRF'] = s.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const j = (await res.json()) as { data?: unknown; error?: string };
-    return { status: res.status, data: j.data as Record<string, unknown>, error: j.error };
-  };
-  const login = async (path: string, body: unknown): Promise<Session> => {
-    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.status).toBeLessThan(300);
-    const cookie = /ns_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    return { cookie, csrf: ((await res.json()) as { data: { csrf: string } }).data.csrf };
-  };
+  const call = (...a: Parameters<CommissioningApiHarness['call']>) => h.call(...a);
 
   beforeAll(async () => {
     c = await core();
     c.mqtt.add(new FakeNode('charger-1', 'charger', FW.charger!)).heartbeat();
     c.serial.add(new FakeNode('battery-1', 'battery', FW.battery!)).heartbeat();
     await until('nodes', async () => c.registry.nodes().length === 2);
-    api = createApi({ db: c.store.db, clock: new SystemClock(), log, sink: null, personalRetentionDays: 30, modules: [commissioningApi(c.svc())] });
-    api.start();
-    const code = log.records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-    http = createHttpServer({ routes: api.routes, log });
-    url = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
-    tech = await login('/api/setup', { code, username: 'tech-anna', password: 'a long passphrase 1' });
-    await api.auth.addUser('staff-bob', 'another passphrase 2', 'staff');
-    staff = await login('/api/auth/login', { username: 'staff-bob', password: 'another passphrase 2' });
+    h = await startCommissioningApi(c.store.db, c.svc());
+    ({ api, tech, staff } = h);
   });
 
   afterAll(async () => {
-    api?.stop();
-    await http?.close();
+    await h?.close();
     await c?.close();
     if (c) rmSync(c.dir, { recursive: true, force: true });
   });

@@ -11,11 +11,8 @@ import type { Frame } from '../../src/board/frame.js';
 import { panelProfile } from '../../src/board/panels.js';
 import { decodePng } from '../../src/board/png.js';
 import { sampleContent } from '../../src/board/sample-content.js';
-import { ManualClock, SystemClock } from '../../src/core/clock.js';
-import { createApi, type Api } from '../../src/api/index.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { memoryLogger } from '../../src/log/logger.js';
-import { CommissioningError, commissioningApi, type CommissioningService } from '../../src/commissioning/index.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { CommissioningError, type CommissioningService } from '../../src/commissioning/index.js';
 import type { BoardTestView } from '../../src/commissioning/board-test.js';
 import type { Measurement } from '../../src/commissioning/store.js';
 import { testPatternFrame } from '../../src/commissioning/test-pattern.js';
@@ -24,6 +21,7 @@ import { RecordingBackend } from '../../src/drivers/epd-uc8179/recording-backend
 import { Uc8179 } from '../../src/drivers/epd-uc8179/uc8179.js';
 import { until } from '../support/until.js';
 import { core, type Core } from './core.js';
+import { startCommissioningApi, type CommissioningApiHarness, type Session } from './api-harness.js';
 
 const panel = panelProfile('waveshare-7in5-v2');
 const MIN = 180_000;
@@ -157,37 +155,17 @@ describe('commissioning board test on the board service', () => {
   });
 });
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
 
 describe('commissioning board test over HTTP', () => {
   let c: Core;
   let r: ReturnType<typeof rig>;
   let svc: CommissioningService;
-  let api: Api;
-  let http: HttpServer;
+  let h: CommissioningApiHarness;
   let url: string;
   let tech: Session;
   let staff: Session;
-  const log = memoryLogger();
 
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, s?: Session | null) => {
-    const headers: Record<string, string> = {};
-    if (s) headers.cookie = s.cookie;
-    if (s) headers['X-Noodsteun-CSRF'] = s.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const j = (await res.json()) as { data?: unknown; error?: string };
-    return { status: res.status, data: j.data as Record<string, unknown>, error: j.error };
-  };
-  const login = async (path: string, body: unknown): Promise<Session> => {
-    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.status).toBeLessThan(300);
-    const cookie = /ns_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    return { cookie, csrf: ((await res.json()) as { data: { csrf: string } }).data.csrf };
-  };
+  const call = (...a: Parameters<CommissioningApiHarness['call']>) => h.call(...a);
 
   beforeAll(async () => {
     c = await core();
@@ -195,20 +173,13 @@ describe('commissioning board test over HTTP', () => {
     svc = r.svc;
     r.board.start();
     await r.settle();
-    api = createApi({ db: c.store.db, clock: new SystemClock(), log, sink: null, personalRetentionDays: 30, modules: [commissioningApi(svc)] });
-    api.start();
-    const code = log.records.find((x) => typeof x.setupCode === 'string')?.setupCode as string;
-    http = createHttpServer({ routes: api.routes, log });
-    url = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
-    tech = await login('/api/setup', { code, username: 'tech-anna', password: 'a long passphrase 1' });
-    await api.auth.addUser('staff-bob', 'another passphrase 2', 'staff');
-    staff = await login('/api/auth/login', { username: 'staff-bob', password: 'another passphrase 2' });
+    h = await startCommissioningApi(c.store.db, svc);
+    ({ url, tech, staff } = h);
   });
 
   afterAll(async () => {
     await r?.board.stop();
-    api?.stop();
-    await http?.close();
+    await h?.close();
     await c?.close();
     if (c) rmSync(c.dir, { recursive: true, force: true });
   });

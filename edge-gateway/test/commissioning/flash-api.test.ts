@@ -2,29 +2,19 @@
 // through GET until its result (the flasher here stands in for the board: the real path is flash.test.ts).
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SystemClock } from '../../src/core/clock.js';
-import { memoryLogger } from '../../src/log/logger.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { createApi, type Api } from '../../src/api/index.js';
-import { commissioningApi, type FirmwareFlasher, type FlashRequest } from '../../src/commissioning/index.js';
+import type { FirmwareFlasher, FlashRequest } from '../../src/commissioning/index.js';
 import { parseMessage, type UplinkMessage } from '../../src/protocol/index.js';
 import { until } from '../support/until.js';
 import { FakeNode } from './fake-nodes.js';
 import { core, FW, type Core } from './core.js';
+import { startCommissioningApi, type CommissioningApiHarness, type Session } from './api-harness.js';
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
 
 describe('commissioning flash API', () => {
   let c: Core;
-  let api: Api;
-  let http: HttpServer;
-  let url: string;
+  let h: CommissioningApiHarness;
   let tech: Session;
   let staff: Session;
-  const log = memoryLogger();
   const uploads: FlashRequest[] = [];
   const events: string[] = [];
 
@@ -41,21 +31,7 @@ describe('commissioning flash API', () => {
     },
   };
 
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, s?: Session | null, csrf = true) => {
-    const headers: Record<string, string> = {};
-    if (s) headers.cookie = s.cookie;
-    if (s && csrf) headers['X-Noodsteun-CSRF'] = s.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const j = (await res.json()) as { data?: unknown; error?: string };
-    return { status: res.status, data: j.data as Record<string, unknown>, error: j.error };
-  };
-  const login = async (path: string, body: unknown): Promise<Session> => {
-    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.status).toBeLessThan(300);
-    const cookie = /ns_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    return { cookie, csrf: ((await res.json()) as { data: { csrf: string } }).data.csrf };
-  };
+  const call = (...a: Parameters<CommissioningApiHarness['call']>) => h.call(...a);
 
   beforeAll(async () => {
     c = await core();
@@ -71,19 +47,12 @@ describe('commissioning flash API', () => {
             : null,
       },
     });
-    api = createApi({ db: c.store.db, clock: new SystemClock(), log, sink: null, personalRetentionDays: 30, modules: [commissioningApi(svc)] });
-    api.start();
-    const code = log.records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-    http = createHttpServer({ routes: api.routes, log });
-    url = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
-    tech = await login('/api/setup', { code, username: 'tech-anna', password: 'a long passphrase 1' });
-    await api.auth.addUser('staff-bob', 'another passphrase 2', 'staff');
-    staff = await login('/api/auth/login', { username: 'staff-bob', password: 'another passphrase 2' });
+    h = await startCommissioningApi(c.store.db, svc);
+    ({ tech, staff } = h);
   });
 
   afterAll(async () => {
-    api?.stop();
-    await http?.close();
+    await h?.close();
     await c?.close();
     if (c) rmSync(c.dir, { recursive: true, force: true });
   });
