@@ -2,7 +2,7 @@
 // role refuses a request without a session (401) and one from a role it does not list (403). The modules are
 // built as for the documentation (service absent): such a row may instead answer 404 "this gateway …"
 // (the feature does not run here, so nothing runs) — and the charging rows check the login first, so they
-// must answer 401/403 strictly. kiosk-ui/test/e2e/staff-access.test.ts checks the same against the running
+// must answer 401/403 strictly. kiosk-ui/test/e2e/staff-site.test.ts checks the same against the running
 // simulated site, with every service present.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_MODULES } from '../../src/api/doc-modules.js';

@@ -7,6 +7,7 @@ import { createHttpServer } from '../../src/http/server.js';
 import { createApi, type Api } from '../../src/api/index.js';
 import { commissioningApi, type CommissioningService } from '../../src/commissioning/index.js';
 import type { Database } from 'better-sqlite3';
+import { firstRunSetUp } from '../support/first-run.js';
 
 export interface Session {
   cookie: string;
@@ -44,16 +45,15 @@ export async function startCommissioningApi(db: Database, svc: CommissioningServ
     const j = (await res.json()) as { data?: unknown; error?: string };
     return { status: res.status, data: j.data as Record<string, unknown>, error: j.error };
   };
-  const login = async (path: string, body: unknown): Promise<Session> => {
-    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const login = async (username: string, password: string): Promise<Session> => {
+    const res = await fetch(url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     expect(res.status).toBeLessThan(300);
     const cookie = /ns_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
     return { cookie, csrf: ((await res.json()) as { data: { csrf: string } }).data.csrf };
   };
-  const code = log.records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-  const tech = await login('/api/setup', { code, username: 'tech-anna', password: 'a long passphrase 1' });
+  const tech = await firstRunSetUp(url, log.records, 'tech-anna', 'a long passphrase 1');
   await api.auth.addUser('staff-bob', 'another passphrase 2', 'staff');
-  const staff = await login('/api/auth/login', { username: 'staff-bob', password: 'another passphrase 2' });
+  const staff = await login('staff-bob', 'another passphrase 2');
   return {
     api,
     url,

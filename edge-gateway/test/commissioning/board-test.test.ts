@@ -24,7 +24,8 @@ import { core, type Core } from './core.js';
 import { startCommissioningApi, type CommissioningApiHarness, type Session } from './api-harness.js';
 
 const panel = panelProfile('waveshare-7in5-v2');
-const MIN = 180_000;
+/** The panel's least time between two refreshes (the refresh policy's default minIntervalMs). */
+const MIN_INTERVAL_MS = 180_000;
 const pattern = testPatternFrame(panel.width, panel.height);
 const contentFrame = (c: BoardContent): Frame => ({
   width: panel.width,
@@ -87,7 +88,7 @@ describe('commissioning board test on the board service', () => {
     await r.advance(60_000);
 
     const v: BoardTestView = r.svc.boardTest('tech-anna');
-    expect(v.test).toMatchObject({ phase: 'pending', dueAt: contentAt + MIN });
+    expect(v.test).toMatchObject({ phase: 'pending', dueAt: contentAt + MIN_INTERVAL_MS });
     expect(v.image).toBe('/api/commissioning/board-test.png');
     expect(v.panelImage).toBe('/api/board/latest.png');
     expect(v.now).toBe(r.clock.now());
@@ -99,7 +100,7 @@ describe('commissioning board test on the board service', () => {
     expect(() => r.svc.boardVerdict(true, 'tech-anna')).toThrow(/not on the panel yet/);
     expect(() => r.svc.boardTest('tech-anna')).toThrow(expect.objectContaining({ status: 409 }) as Error);
 
-    await r.advance(contentAt + MIN - r.clock.now());
+    await r.advance(contentAt + MIN_INTERVAL_MS - r.clock.now());
     const driven = await until('test pattern recorded', async () => r.boardMeasurements().find((m) => m.what === 'test pattern'));
     expect(driven.ok).toBe(true);
     const t = r.svc.boardTestView().test!;
@@ -107,13 +108,13 @@ describe('commissioning board test on the board service', () => {
     expect(driven.value).toMatchObject({ drivenToPanel: true, outcome: 'showing', width: 800, height: 480, shownAt: t.shownAt, refreshMs: t.refreshMs, error: null });
     // The driver's reset and refresh waits ran on the panel's clock: the refresh took time, after the wait.
     expect(t.refreshMs).toBeGreaterThan(200);
-    expect((driven.value as { waitedMs: number }).waitedMs).toBe(contentAt + MIN - t.requestedAt);
+    expect((driven.value as { waitedMs: number }).waitedMs).toBe(contentAt + MIN_INTERVAL_MS - t.requestedAt);
     // The simulated panel shows the pattern: the same bytes went through the UC8179 byte stream.
     expect(same(r.onPanel(), pattern.data)).toBe(true);
 
     const seen: Measurement = r.svc.boardVerdict(true, 'tech-anna');
-    expect(seen).toMatchObject({ step: 'board', what: 'test pattern seen', ok: true, by: 'tech-anna', value: { technicianConfirmed: true, drivenToPanel: true, contentBackAt: t.shownAt! + MIN } });
-    await r.advance(MIN);
+    expect(seen).toMatchObject({ step: 'board', what: 'test pattern seen', ok: true, by: 'tech-anna', value: { technicianConfirmed: true, drivenToPanel: true, contentBackAt: t.shownAt! + MIN_INTERVAL_MS } });
+    await r.advance(MIN_INTERVAL_MS);
     expect(r.svc.boardTestView().test?.phase).toBe('restored');
     expect(same(r.onPanel(), contentFrame(r.content).data)).toBe(true);
     expect(r.png.log.map((e) => e.mode)).toEqual(['full', 'full', 'full']);
@@ -145,7 +146,7 @@ describe('commissioning board test on the board service', () => {
     const m = await until('cancel recorded', async () => r.boardMeasurements().find((x) => x.what === 'test pattern'));
     expect(m).toMatchObject({ ok: false, value: { drivenToPanel: false, outcome: 'cancelled' } });
     expect(() => r.svc.boardVerdict(true, 'tech')).toThrow(/start it again/);
-    await r.advance(MIN + 30_000);
+    await r.advance(MIN_INTERVAL_MS + 30_000);
     expect(r.png.log).toHaveLength(1);
     await r.board.stop();
 
@@ -206,7 +207,7 @@ describe('commissioning board test over HTTP', () => {
     expect(started.status).toBe(200);
     const dueAt = (started.data.test as { dueAt: number }).dueAt;
     expect(started.data).toMatchObject({ test: { phase: 'pending' }, image: '/api/commissioning/board-test.png' });
-    expect(dueAt).toBe(r.board.status().lastRefreshAt! + MIN);
+    expect(dueAt).toBe(r.board.status().lastRefreshAt! + MIN_INTERVAL_MS);
     expect((await call('POST', '/api/commissioning/board-test', {}, tech)).status).toBe(409);
     expect((await call('POST', '/api/commissioning/board-test/verdict', { seen: true }, tech)).status).toBe(409);
     const png = await fetch(url + '/api/commissioning/board-test.png', { headers: { cookie: tech.cookie } });
@@ -219,8 +220,8 @@ describe('commissioning board test over HTTP', () => {
     const verdict = await call('POST', '/api/commissioning/board-test/verdict', { seen: true }, tech);
     expect(verdict.data).toMatchObject({ what: 'test pattern seen', ok: true, by: 'tech-anna', value: { technicianConfirmed: true, drivenToPanel: true } });
     expect((await call('POST', '/api/commissioning/board-test/verdict', { seen: 'yes' }, tech)).status).toBe(400);
-    expect(((await call('POST', '/api/commissioning/board-test/restore', {}, tech)).data.test as { restoreAt: number }).restoreAt).toBe(shown.shownAt + MIN);
-    await r.advance(MIN);
+    expect(((await call('POST', '/api/commissioning/board-test/restore', {}, tech)).data.test as { restoreAt: number }).restoreAt).toBe(shown.shownAt + MIN_INTERVAL_MS);
+    await r.advance(MIN_INTERVAL_MS);
     expect((await call('GET', '/api/commissioning/board-test', undefined, tech)).data.test).toMatchObject({ phase: 'restored' });
     const state = await call('GET', '/api/commissioning', undefined, tech);
     const board = (state.data.run as { measurements: Measurement[] }).measurements.filter((m) => m.step === 'board').map((m) => [m.what, m.ok]);

@@ -19,6 +19,7 @@ import type { RunningGateway } from '../../src/gateway/point-gateway.js';
 import { pointTopics, type PointStatus } from '../../src/protocol/index.js';
 import { relayTopics } from '../../src/relay/messages.js';
 import { EVIDENCE_COLUMNS } from '../../src/coordinator/evidence.js';
+import { firstRunSetUp } from '../support/first-run.js';
 import { until } from '../support/until.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -45,10 +46,7 @@ async function start() {
   cleanups.push(() => point.endAsync(true));
   const url = gw.httpUrl;
 
-  const code = records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-  const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, username: 'tech', password: 'a long passphrase here' }) });
-  expect(setup.status).toBe(201);
-  const tech: Session = { cookie: setup.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await setup.json()) as { data: { csrf: string } }).data.csrf };
+  const tech: Session = await firstRunSetUp(url, records);
 
   const call = async (s: Session | null, method: 'GET' | 'POST', path: string, body?: unknown, csrf = true) => {
     const headers: Record<string, string> = {};

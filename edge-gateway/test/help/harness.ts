@@ -1,4 +1,5 @@
-// A real HTTP server on a loopback port with the API, the citizen-help module and a real SQLite file.
+// A real HTTP server on a loopback port with the API, the citizen-help module (and, if asked, its pages without
+// JavaScript) and a real SQLite file.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +8,11 @@ import { ManualClock } from '../../src/core/clock.js';
 import { memoryLogger } from '../../src/log/logger.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { migrate } from '../../src/store/migrations.js';
-import { API_MIGRATIONS, createApi, MemoryReportSink, type Api } from '../../src/api/index.js';
+import { API_MIGRATIONS, createApi, MemoryReportSink, type Api, type ApiOptions } from '../../src/api/index.js';
 import { HELP_MIGRATION, HelpService, HelpStore, helpApi } from '../../src/help/index.js';
 import { DirectoryService, DirectoryStore } from '../../src/directory/index.js';
+import { helpPagesApi } from '../../src/http/help-pages.js';
+import { firstRunSetUp } from '../support/first-run.js';
 
 export const HOUR = 3_600_000;
 
@@ -26,7 +29,18 @@ export interface HelpHarness {
   close(): Promise<void>;
 }
 
-export async function startHelpHarness(o: { origin?: { lat: number; lon: number } | null; withHelp?: boolean } = {}): Promise<HelpHarness> {
+export interface HelpHarnessOptions {
+  /** Where the point stands (the directory's distances); null: unknown. */
+  origin?: { lat: number; lon: number } | null;
+  /** false: the gateway runs neither citizen help nor the directory (their rows answer 404). */
+  withHelp?: boolean;
+  /** Also serve the help pages without JavaScript, in the built app shell found in `uiDir` if given. */
+  pages?: { uiDir?: string };
+  /** Rate limits other than the API's defaults. */
+  limits?: Pick<ApiOptions, 'residentLimit' | 'kioskLimit'>;
+}
+
+export async function startHelpHarness(o: HelpHarnessOptions = {}): Promise<HelpHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'ns-help-'));
   const db = new Database(join(dir, 'gateway.db'));
   migrate(db, [...API_MIGRATIONS, { ...HELP_MIGRATION, version: 9 }]);
@@ -45,6 +59,7 @@ export async function startHelpHarness(o: { origin?: { lat: number; lon: number 
     pointId: 'p1',
   });
   const directory = new DirectoryService({ store: new DirectoryStore(db), clock, log: logs, pointId: 'p1', origin: o.origin === undefined ? { lat: 52.0907, lon: 5.1214 } : o.origin });
+  const on = o.withHelp !== false;
   api = createApi({
     db,
     clock,
@@ -54,22 +69,18 @@ export async function startHelpHarness(o: { origin?: { lat: number; lon: number 
     maintenanceMs: 3_600_000,
     // the tests move the clock by weeks; the staff session must outlive that
     sessionMs: 90 * 24 * HOUR,
-    modules: [o.withHelp === false ? helpApi(null) : helpApi(help, directory)],
+    ...o.limits,
+    modules: [
+      on ? helpApi(help, directory) : helpApi(null),
+      ...(o.pages ? [helpPagesApi(on ? help : null, on ? directory : null, { uiDir: o.pages.uiDir })] : []),
+    ],
   });
   api.start();
   help.start();
   const http: HttpServer = createHttpServer({ routes: api.routes, log: logs });
   const port = await http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
-  const setupCode = logs.records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-  const setup = await fetch(`${url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: setupCode, username: 'tech', password: 'a long passphrase here' }),
-  });
-  if (setup.status !== 201) throw new Error(`set-up failed: ${setup.status}`);
-  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrf } = ((await setup.json()) as { data: { csrf: string } }).data;
+  const { cookie, csrf } = await firstRunSetUp(url, logs.records);
   return {
     url,
     api,

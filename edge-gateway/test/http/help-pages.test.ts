@@ -1,90 +1,16 @@
 // Citizen help and the directory without JavaScript, over a real HTTP server with a real SQLite file: plain
 // form posts (application/x-www-form-urlencoded, as a browser without JavaScript sends them) and the HTML
 // that comes back, in Dutch and Arabic.
-import Database from 'better-sqlite3';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
-import { memoryLogger } from '../../src/log/logger.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { migrate } from '../../src/store/migrations.js';
-import { API_MIGRATIONS, createApi, MemoryReportSink, type Api, type ApiOptions } from '../../src/api/index.js';
-import { HELP_MIGRATION, HelpService, HelpStore, helpApi } from '../../src/help/index.js';
-import { DirectoryService, DirectoryStore } from '../../src/directory/index.js';
-import { helpPagesApi } from '../../src/http/help-pages.js';
 import { helpStrings } from '../../../kiosk-ui/src/lib/i18n/tables/help.js';
+import { HOUR, startHelpHarness, type HelpHarness } from '../help/harness.js';
 
-const HOUR = 3_600_000;
 const nl = helpStrings.nl;
 const ar = helpStrings.ar;
-
-interface Site {
-  url: string;
-  origin: string;
-  help: HelpService;
-  staff: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function startSite(o: { services?: boolean; uiDir?: string; limits?: Pick<ApiOptions, 'residentLimit' | 'kioskLimit'> } = {}): Promise<Site> {
-  const dir = mkdtempSync(join(tmpdir(), 'ns-help-pages-'));
-  const db = new Database(join(dir, 'gateway.db'));
-  migrate(db, [...API_MIGRATIONS, { ...HELP_MIGRATION, version: 9 }]);
-  const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
-  const log = memoryLogger();
-  let api: Api | null = null;
-  const help = new HelpService({
-    store: new HelpStore(db),
-    clock,
-    log,
-    entryLifetimeMs: 72 * HOUR,
-    personalRetentionMs: 30 * 24 * HOUR,
-    maintenanceMs: HOUR,
-    submitNeed: (need) => api!.reports.submit('need', need),
-    pointId: 'p1',
-  });
-  const directory = new DirectoryService({ store: new DirectoryStore(db), clock, log, pointId: 'p1', origin: { lat: 52.0907, lon: 5.1214 } });
-  const on = o.services !== false;
-  api = createApi({
-    db,
-    clock,
-    log,
-    sink: new MemoryReportSink(),
-    personalRetentionDays: 30,
-    maintenanceMs: HOUR,
-    ...o.limits,
-    modules: [helpApi(on ? help : null, on ? directory : null), helpPagesApi(on ? help : null, on ? directory : null, { uiDir: o.uiDir })],
-  });
-  api.start();
-  help.start();
-  const http: HttpServer = createHttpServer({ routes: api.routes, log });
-  const port = await http.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${port}`;
-  const setupCode = log.records.find((r) => typeof r.setupCode === 'string')?.setupCode as string;
-  const setup = await fetch(`${url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: setupCode, username: 'tech', password: 'a long passphrase here' }),
-  });
-  if (setup.status !== 201) throw new Error(`set-up failed: ${setup.status}`);
-  const { csrf } = ((await setup.json()) as { data: { csrf: string } }).data;
-  return {
-    url,
-    origin: url,
-    help,
-    staff: { cookie: setup.headers.get('set-cookie')!.split(';')[0]!, 'x-noodsteun-csrf': csrf },
-    async close() {
-      help.stop();
-      api!.stop();
-      await http.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface Page {
   status: number;
@@ -118,9 +44,9 @@ const OFFER = { category: 'food', what: 'Ik kan koken voor 30 mensen', transport
 const REQUEST = { category: 'water', what: 'Drinkwater voor ons gezin', where: 'Kerkplein 3', urgency: 'high', people: '4', contact: 'at-point', note: '', consent: 'yes' };
 
 describe('citizen help without JavaScript', () => {
-  let s: Site;
+  let s: HelpHarness;
   beforeAll(async () => {
-    s = await startSite();
+    s = await startHelpHarness({ pages: {} });
   });
   afterAll(async () => s.close());
 
@@ -143,7 +69,7 @@ describe('citizen help without JavaScript', () => {
     expect(form.html).toContain('method="post" action="/help/offer?lang=nl"');
     expect(form.html).toContain(`href="/help?lang=nl"`);
 
-    const done = await browse(`${s.url}/help/offer?lang=nl`, { form: OFFER, origin: s.origin });
+    const done = await browse(`${s.url}/help/offer?lang=nl`, { form: OFFER, origin: s.url });
     expect(done.status).toBe(200);
     expect(done.headers['cache-control']).toBe('no-store');
     expect(done.html).toContain(esc(nl['done.offer']));
@@ -162,7 +88,7 @@ describe('citizen help without JavaScript', () => {
     const before = s.help.list({ kind: 'request', status: 'all' }).length;
     // "come to my address" without the address note
     const bad = { ...REQUEST, contact: 'address', note: '  ' };
-    const p = await browse(`${s.url}/help/request?lang=nl`, { form: bad, origin: s.origin });
+    const p = await browse(`${s.url}/help/request?lang=nl`, { form: bad, origin: s.url });
     expect(p.status).toBe(400);
     expect(p.html).toContain(`role="alert">${esc(nl['error.invalid'])}`);
     expect(p.html).toMatch(/name="category" value="water" required checked/);
@@ -173,43 +99,43 @@ describe('citizen help without JavaScript', () => {
     expect(p.html).toMatch(/name="people"[^>]*value="4"/);
     expect(p.html).toContain('method="post" action="/help/request?lang=nl"');
     // no consent (an old browser need not enforce `required`), and a bad count of people: refused too
-    expect((await browse(`${s.url}/help/request`, { form: { ...REQUEST, consent: '' }, origin: s.origin })).status).toBe(400);
-    expect((await browse(`${s.url}/help/request`, { form: { ...REQUEST, people: '0' }, origin: s.origin })).status).toBe(400);
-    expect((await browse(`${s.url}/help/request`, { form: { ...REQUEST, what: 'x'.repeat(201) }, origin: s.origin })).status).toBe(400);
+    expect((await browse(`${s.url}/help/request`, { form: { ...REQUEST, consent: '' }, origin: s.url })).status).toBe(400);
+    expect((await browse(`${s.url}/help/request`, { form: { ...REQUEST, people: '0' }, origin: s.url })).status).toBe(400);
+    expect((await browse(`${s.url}/help/request`, { form: { ...REQUEST, what: 'x'.repeat(201) }, origin: s.url })).status).toBe(400);
     expect(s.help.list({ kind: 'request', status: 'all' })).toHaveLength(before);
 
-    const ok = await browse(`${s.url}/help/request?lang=nl`, { form: REQUEST, origin: s.origin });
+    const ok = await browse(`${s.url}/help/request?lang=nl`, { form: REQUEST, origin: s.url });
     expect(ok.status).toBe(200);
     expect(ok.html).toContain(esc(nl['done.request']));
     expect(s.help.lookup(codeOf(ok.html)!)).toMatchObject({ kind: 'request', category: 'water', status: 'open' });
   });
 
   it('withdraws by code: code → the entry → confirm → withdrawn; a wrong code says so', async () => {
-    const code = codeOf((await browse(`${s.url}/help/offer?lang=nl`, { form: OFFER, origin: s.origin })).html)!;
+    const code = codeOf((await browse(`${s.url}/help/offer?lang=nl`, { form: OFFER, origin: s.url })).html)!;
     const start = await browse(`${s.url}/help/withdraw?lang=nl`);
     expect(start.status).toBe(200);
     expect(start.html).toContain('method="post" action="/help/withdraw?lang=nl"');
 
     // typed as a person might: lower case, with a dash
     const typed = `${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`;
-    const found = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code: typed }, origin: s.origin });
+    const found = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code: typed }, origin: s.url });
     expect(found.status).toBe(200);
     expect(found.html).toContain(esc(nl['withdraw.found.offer']));
     expect(found.html).toContain(`<input type="hidden" name="code" value="${code}"/><input type="hidden" name="confirm" value="yes"/>`);
     expect(s.help.lookup(code)!.status).toBe('open');
 
-    const done = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code, confirm: 'yes' }, origin: s.origin });
+    const done = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code, confirm: 'yes' }, origin: s.url });
     expect(done.status).toBe(200);
     expect(done.html).toContain(esc(nl['withdraw.done']));
     expect(s.help.lookup(code)!.status).toBe('withdrawn');
 
     // once more: the entry is closed now, and the page says so
-    const again = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code, confirm: 'yes' }, origin: s.origin });
+    const again = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code, confirm: 'yes' }, origin: s.url });
     expect(again.status).toBe(409);
     expect(again.html).toContain(esc(nl['withdraw.closed']));
 
     for (const wrong of ['ZZZZZZ', 'abc', '']) {
-      const p = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code: wrong }, origin: s.origin });
+      const p = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code: wrong }, origin: s.url });
       expect(p.status, wrong).toBe(404);
       expect(p.html).toContain(`role="alert">${esc(nl['withdraw.notFound'])}`);
       // what was typed stays in the field (an empty value renders as a bare attribute)
@@ -220,7 +146,7 @@ describe('citizen help without JavaScript', () => {
   it('the directory lists a place the staff entered, with status, services, distance and walking time, and the sketch map', async () => {
     const res = await fetch(`${s.url}/api/staff/directory`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: s.origin, ...s.staff },
+      headers: { 'content-type': 'application/json', origin: s.url, ...s.staff },
       body: JSON.stringify({ kind: 'shelter', name: 'Sporthal De Wending', address: 'Sportlaan 1', lat: 52.0997, lon: 5.1214, services: ['water', 'shelter'], status: 'open', hours: '08:00–22:00' }),
     });
     expect(res.status).toBe(201);
@@ -255,7 +181,7 @@ describe('citizen help without JavaScript', () => {
     expect(byHeader.html).toContain('<html lang="ar" dir="rtl">');
     expect(byHeader.html).toContain(esc(ar['places.title']));
 
-    const done = await browse(`${s.url}/help/request?lang=ar`, { form: REQUEST, origin: s.origin });
+    const done = await browse(`${s.url}/help/request?lang=ar`, { form: REQUEST, origin: s.url });
     expect(done.status).toBe(200);
     expect(done.html).toContain('dir="rtl"');
     expect(done.html).toContain(esc(ar['done.request']));
@@ -267,7 +193,7 @@ describe('citizen help without JavaScript', () => {
 });
 
 describe('rate limit, the built app shell and an absent service', () => {
-  let s: Site;
+  let s: HelpHarness;
   let uiDir: string;
   beforeAll(async () => {
     uiDir = mkdtempSync(join(tmpdir(), 'ns-help-ui-'));
@@ -275,7 +201,7 @@ describe('rate limit, the built app shell and an absent service', () => {
       join(uiDir, 'index.html'),
       '<!doctype html>\n<html lang="nl" dir="ltr">\n<head><title>x</title><script type="module" crossorigin src="/assets/resident-1.js"></script>\n<link rel="modulepreload" crossorigin href="/assets/chunk-2.js">\n<link rel="stylesheet" crossorigin href="/assets/resident-3.css">\n</head><body><div id="app"></div></body></html>',
     );
-    s = await startSite({ uiDir, limits: { residentLimit: { capacity: 2, refillMs: HOUR } } });
+    s = await startHelpHarness({ pages: { uiDir }, limits: { residentLimit: { capacity: 2, refillMs: HOUR } } });
   });
   afterAll(async () => {
     await s.close();
@@ -285,14 +211,14 @@ describe('rate limit, the built app shell and an absent service', () => {
   it('over the resident limit the form comes back (429, Retry-After) with what was typed', async () => {
     // a phone on the point Wi-Fi (not the kiosk's own screen on 127.0.0.1)
     const from = '127.0.0.2';
-    expect((await browse(`${s.url}/help/offer`, { form: OFFER, origin: s.origin, from })).status).toBe(200);
-    expect((await browse(`${s.url}/help/offer`, { form: OFFER, origin: s.origin, from })).status).toBe(200);
-    const p = await browse(`${s.url}/help/offer?lang=nl`, { form: { ...OFFER, what: 'Een aggregaat lenen' }, origin: s.origin, from });
+    expect((await browse(`${s.url}/help/offer`, { form: OFFER, origin: s.url, from })).status).toBe(200);
+    expect((await browse(`${s.url}/help/offer`, { form: OFFER, origin: s.url, from })).status).toBe(200);
+    const p = await browse(`${s.url}/help/offer?lang=nl`, { form: { ...OFFER, what: 'Een aggregaat lenen' }, origin: s.url, from });
     expect(p.status).toBe(429);
     expect(Number(p.headers['retry-after'])).toBeGreaterThan(0);
     expect(p.html).toContain(`role="alert">${esc(nl['error.rate'])}`);
     expect(p.html).toContain('>Een aggregaat lenen</textarea>');
-    const w = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code: 'ABCDEF' }, origin: s.origin, from });
+    const w = await browse(`${s.url}/help/withdraw?lang=nl`, { form: { code: 'ABCDEF' }, origin: s.url, from });
     expect(w.status).toBe(429);
     expect(w.html).toContain(esc(nl['error.rate']));
     expect(s.help.list({ kind: 'offer' })).toHaveLength(2);
@@ -309,10 +235,10 @@ describe('rate limit, the built app shell and an absent service', () => {
   });
 
   it('answers 404 where citizen help or the directory does not run', async () => {
-    const bare = await startSite({ services: false });
+    const bare = await startHelpHarness({ withHelp: false, pages: {} });
     try {
       for (const path of ['/help', '/help/offer', '/help/withdraw', '/places']) expect((await browse(bare.url + path)).status, path).toBe(404);
-      expect((await browse(`${bare.url}/help/request`, { form: REQUEST, origin: bare.origin })).status).toBe(404);
+      expect((await browse(`${bare.url}/help/request`, { form: REQUEST, origin: bare.url })).status).toBe(404);
     } finally {
       await bare.close();
     }

@@ -23,6 +23,7 @@ import { Outbox } from '../../src/relay/outbox.js';
 import { Relay } from '../../src/relay/relay.js';
 import type { RelayEvents } from '../../src/relay/relay.js';
 import { LoraBudget } from '../../src/relay/scheduler.js';
+import { until } from '../support/until.js';
 import { advance, emergency, relayDb, VirtualModem } from './support.js';
 
 const MIN = 60_000;
@@ -203,11 +204,7 @@ describe('help counts while the IP path is up (aedes broker)', () => {
     await observer.subscribeAsync('noodsteun/point/+/msg', { qos: 1 });
     try {
       await ip.start();
-      const t0 = Date.now();
-      while (!ip.healthy()) {
-        if (Date.now() - t0 > 8000) throw new Error('IP path not healthy');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until('the IP path healthy', async () => ip.healthy(), 8000, 10);
       relay.start();
       help.registerRequest(request('water'), 'resident');
       await new Promise((r) => setTimeout(r, 300));
@@ -215,11 +212,7 @@ describe('help counts while the IP path is up (aedes broker)', () => {
       expect(feed.stats.submitted).toBe(0);
       // a help row left from a LoRa spell: dropped, the MQTT status carries the counts
       relay.submitHelp({ cut: false, categories: [] });
-      const t1 = Date.now();
-      while (outbox.size() > 0) {
-        if (Date.now() - t1 > 5000) throw new Error('help row not dropped');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until('the help row dropped', async () => outbox.size() === 0, 5000, 10);
       await new Promise((r) => setTimeout(r, 200));
       expect(modem.sent).toEqual([]);
       expect(seen).toEqual([]);

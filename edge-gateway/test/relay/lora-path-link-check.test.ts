@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { lorawanAirtimeMs } from '../../src/lora/airtime.js';
+import { lorawanAirtimeMs, timeOnAirMs } from '../../src/lora/airtime.js';
 import { LoraPath, LoraSendDeferredError } from '../../src/relay/lora-path.js';
 import { LoraBudget } from '../../src/relay/scheduler.js';
 import { advance, needs, VirtualModem } from './support.js';
@@ -32,8 +32,9 @@ describe('LoraPath.linkCheck', () => {
     expect(await check).toEqual({ ok: true, marginDb: 17, gateways: 2, rssi: -99, snr: 3, dr: 5 });
     expect(t.modem.joins).toBe(1);
     expect(t.modem.sent.map((f) => f.port)).toEqual([223]);
-    // The join request and the probe (1 payload byte + the LinkCheckReq's CID byte) are both on the books.
-    expect(t.budget.usedMs(t.clock.now()) - before).toBeGreaterThanOrEqual(lorawanAirtimeMs(2, 7));
+    // The join request (23 bytes, at DR5 = SF7 where the virtual modem joins) and the probe (1 payload byte + the
+    // LinkCheckReq's CID byte) are both on the books, and nothing else.
+    expect(t.budget.usedMs(t.clock.now()) - before).toBeCloseTo(timeOnAirMs(23, { sf: 7 }) + lorawanAirtimeMs(2, 7), 6);
   });
 
   it('waits for a message of the relay on the air, then checks', async () => {

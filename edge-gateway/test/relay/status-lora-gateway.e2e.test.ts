@@ -32,6 +32,8 @@ interface PointRow {
   point: string;
   online: boolean;
   link: 'mqtt' | 'lora';
+  /** The point's last MQTT status (null: none ever reached the coordinator's broker). */
+  status: unknown;
   lora: { fuelPct: number | null; batteryPct: number | null; batteryV: number | null; alarms: string[] } | null;
 }
 
@@ -111,7 +113,8 @@ describe.skipIf(noSocat)('status LoRa feed in the point gateway', () => {
     });
     expect(row).toMatchObject({ online: true, link: 'lora', lora: { fuelPct: 12, batteryPct: 71, batteryV: 25.2 } });
     expect(row.lora!.alarms).toContain('fuel_low');
-    // It came over LoRa: the point never reached the coordinator's broker.
+    // It came over LoRa: the point never reached the coordinator's broker (no MQTT status there), its modem did.
+    expect(row.status).toBeNull();
     expect(pair.pointRecords.some((r) => r.msg === 'LoRa modem ready')).toBe(true);
     expect(pair.coordRecords.filter((r) => r.msg === 'relayed message rejected')).toEqual([]);
     // The first status right after the join waits for its sub-band: a deferral, not a failed pump.

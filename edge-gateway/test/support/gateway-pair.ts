@@ -13,6 +13,9 @@ import { loadOrCreateSigningKey, type SigningKey } from '../../src/coordinator/s
 import { startCoordinatorGateway } from '../../src/gateway/coordinator-gateway.js';
 import { startPointGateway, type RunningGateway } from '../../src/gateway/point-gateway.js';
 
+// the pair's tests take the first-run set-up from here
+export { firstRunSetUp } from './first-run.js';
+
 type Section = Record<string, unknown>;
 
 export interface PairOptions {
@@ -108,18 +111,4 @@ export async function startGatewayPair(opts: PairOptions = {}): Promise<GatewayP
     await close();
     throw err;
   }
-}
-
-/** First-run set-up with the one-time code a gateway logged: the first technician's session cookie and CSRF token. */
-export async function firstRunSetUp(url: string, records: LogRecord[], username = 'tech'): Promise<{ cookie: string; csrf: string }> {
-  const code = records.find((r) => typeof r.setupCode === 'string')?.setupCode;
-  if (typeof code !== 'string' || !/^[a-z0-9]{8,}$/.test(code)) throw new Error('no set-up code in the log');
-  const res = await fetch(`${url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, username, password: 'a long passphrase here' }),
-  });
-  if (res.status !== 201) throw new Error(`set-up failed: ${res.status} ${await res.text()}`);
-  const { csrf } = ((await res.json()) as { data: { csrf: string } }).data;
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../src/core/clock.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { DutyCycleError, EventParser, ModemBusyError, ModemParamError, ModemTimeoutError, NotJoinedError, Rak3172Modem } from '../../../src/drivers/lora-modem/index.js';
-import { ScriptedPort, loadTranscript, scriptedFactory } from './scripted-port.js';
+import { ScriptedPort, done, drive, loadTranscript, scriptedFactory } from './scripted-port.js';
 
 const DIR = join(import.meta.dirname, 'transcripts');
 
@@ -15,27 +15,6 @@ async function rig(name: string): Promise<{ modem: Rak3172Modem; port: ScriptedP
   const modem = new Rak3172Modem({ path: '/dev/ttyRAK', createPort: scriptedFactory(port), clock, log: memoryLogger('gw:lora:modem') });
   await modem.open();
   return { modem, port, clock };
-}
-
-const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-/** Lets replies arrive and advances virtual time in steps until the promise settles. */
-async function drive<T>(clock: ManualClock, p: Promise<T>, maxMs = 60_000, stepMs = 250): Promise<T> {
-  let settled = false;
-  p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (let t = 0; t <= maxMs && !settled; t += stepMs) {
-    for (let i = 0; i < 5; i++) await flush();
-    if (!settled) clock.advance(stepMs);
-  }
-  return p;
-}
-
-function done(r: { port: ScriptedPort }): void {
-  expect(r.port.mismatches).toEqual([]);
-  expect(r.port.remaining).toEqual([]);
 }
 
 describe('EventParser: +EVT:LINKCHECK', () => {

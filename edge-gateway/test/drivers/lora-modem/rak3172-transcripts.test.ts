@@ -18,7 +18,7 @@ import {
   Rak3172Modem,
 } from '../../../src/drivers/lora-modem/index.js';
 import type { PortFactory } from '../../../src/links/serial/port.js';
-import { ScriptedPort, loadTranscript, scriptedFactory } from './scripted-port.js';
+import { ScriptedPort, done, drive, loadTranscript, scriptedFactory } from './scripted-port.js';
 
 const DIR = join(import.meta.dirname, 'transcripts');
 
@@ -48,27 +48,6 @@ async function rig(name: string, replugName?: string): Promise<Rig> {
   });
   await modem.open();
   return { modem, port, clock, downlinks, states };
-}
-
-const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-/** Lets replies arrive and advances virtual time in steps until the promise settles. */
-async function drive<T>(clock: ManualClock, p: Promise<T>, maxMs = 120_000, stepMs = 250): Promise<T> {
-  let settled = false;
-  p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (let t = 0; t <= maxMs && !settled; t += stepMs) {
-    for (let i = 0; i < 5; i++) await flush();
-    if (!settled) clock.advance(stepMs);
-  }
-  return p;
-}
-
-function done(r: Rig): void {
-  expect(r.port.mismatches).toEqual([]);
-  expect(r.port.remaining).toEqual([]);
 }
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));

@@ -3,6 +3,8 @@
 // writes out of order is recorded as a mismatch, so a test fails on the first unexpected command.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { ManualClock } from '../../../src/core/clock.js';
 import type { PortCallback, PortFactory, SerialPortLike } from '../../../src/links/serial/port.js';
 
 interface Step {
@@ -84,4 +86,26 @@ export class ScriptedPort extends EventEmitter implements SerialPortLike {
 
 export function scriptedFactory(port: ScriptedPort): PortFactory {
   return () => port;
+}
+
+export const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Lets replies arrive and advances virtual time in steps until the promise settles. */
+export async function drive<T>(clock: ManualClock, p: Promise<T>, maxMs = 120_000, stepMs = 250): Promise<T> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let t = 0; t <= maxMs && !settled; t += stepMs) {
+    for (let i = 0; i < 5; i++) await flush();
+    if (!settled) clock.advance(stepMs);
+  }
+  return p;
+}
+
+/** The driver wrote exactly the transcript's commands, in order, and all of them. */
+export function done(r: { port: ScriptedPort }): void {
+  expect(r.port.mismatches).toEqual([]);
+  expect(r.port.remaining).toEqual([]);
 }

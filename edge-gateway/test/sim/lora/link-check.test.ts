@@ -3,40 +3,16 @@
 // and data rate, and the module prints +EVT:LINKCHECK. On virtual time through an in-memory port, and
 // end to end with the real driver over a pty (socat).
 import { describe, it, expect, afterEach } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { ManualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/log/logger.js';
-import type { PortCallback, SerialPortLike } from '../../../src/links/serial/port.js';
 import { timeOnAirMs } from '../../../src/lora/airtime.js';
 import type { SimRak3172Options } from '../../../src/sim/lora/index.js';
 import { SimNetworkServer, SimRak3172, demodFloorDb, linkMarginDb, parseDataFrame } from '../../../src/sim/lora/index.js';
 import { skipWithout } from '../../support/externals.js';
-import { loraRig } from './rig.js';
+import { HostPort, loraRig } from './rig.js';
 import type { LoraRig } from './rig.js';
 
 const DEV = { devEui: 'ac1f09fffe000003', joinEui: '0000000000000001', appKey: '000102030405060708090a0b0c0d0e0f' };
-
-class HostPort extends EventEmitter implements SerialPortLike {
-  isOpen = false;
-  readonly lines: string[] = [];
-  open(cb: PortCallback): void {
-    this.isOpen = true;
-    cb(null);
-  }
-  close(cb?: PortCallback): void {
-    this.isOpen = false;
-    cb?.(null);
-  }
-  write(data: Buffer): boolean {
-    this.lines.push(...data.toString('latin1').split('\r\n').filter(Boolean));
-    return true;
-  }
-  at(cmd: string): string[] {
-    const from = this.lines.length;
-    this.emit('data', Buffer.from(`${cmd}\r\n`));
-    return this.lines.slice(from);
-  }
-}
 
 /** A joined simulated module at `dr`; `air` collects every frame the network heard. */
 async function joined(opts: Partial<SimRak3172Options> = {}, dr = 5) {

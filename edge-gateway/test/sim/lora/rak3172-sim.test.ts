@@ -1,39 +1,14 @@
 // The simulated RAK3172 on virtual time (ManualClock) through an in-memory port: exact airtime and
 // EU868 duty-cycle arithmetic, answers to bad commands, and seeded uplink loss.
 import { describe, it, expect } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { ManualClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/log/logger.js';
-import type { PortCallback, SerialPortLike } from '../../../src/links/serial/port.js';
 import { lorawanAirtimeMs, timeOnAirMs } from '../../../src/lora/airtime.js';
 import type { SimRak3172Options } from '../../../src/sim/lora/index.js';
 import { SimNetworkServer, SimRak3172 } from '../../../src/sim/lora/index.js';
+import { HostPort } from './rig.js';
 
 const DEV = { devEui: 'ac1f09fffe000002', joinEui: '0000000000000001', appKey: '000102030405060708090a0b0c0d0e0f' };
-
-/** The host side of a UART: what the module writes is collected line by line. */
-class HostPort extends EventEmitter implements SerialPortLike {
-  isOpen = false;
-  readonly lines: string[] = [];
-  open(cb: PortCallback): void {
-    this.isOpen = true;
-    cb(null);
-  }
-  close(cb?: PortCallback): void {
-    this.isOpen = false;
-    cb?.(null);
-  }
-  write(data: Buffer): boolean {
-    this.lines.push(...data.toString('latin1').split('\r\n').filter(Boolean));
-    return true;
-  }
-  /** Sends a command and returns what the module answered synchronously. */
-  at(cmd: string): string[] {
-    const from = this.lines.length;
-    this.emit('data', Buffer.from(`${cmd}\r\n`));
-    return this.lines.slice(from);
-  }
-}
 
 async function module(opts: Partial<SimRak3172Options> = {}) {
   const clock = new ManualClock();

@@ -1,9 +1,11 @@
 // The real RAK3172 driver and the simulated module (startLoraSimulation) on the two ends of a socat
 // pty pair, the module talking to a simulated network server. The simulator runs on an accelerated
 // clock so SF12 airtime and join delays take a fraction of a second; the driver keeps wall time.
+import { EventEmitter } from 'node:events';
 import { SystemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { Rak3172Modem } from '../../../src/drivers/lora-modem/index.js';
+import type { PortCallback, SerialPortLike } from '../../../src/links/serial/port.js';
 import type { MqttTarget, SimNetworkServer, SimRak3172, SimRak3172Options } from '../../../src/sim/lora/index.js';
 import { startLoraSimulation } from '../../../src/sim/lora/index.js';
 
@@ -49,4 +51,31 @@ export async function loraRig(opts: { sim?: Partial<SimRak3172Options>; mqtt?: M
       await lora.close();
     },
   };
+}
+
+/**
+ * Without a pty: the host side of an in-memory UART to a SimRak3172 on virtual time. What the module writes is
+ * collected line by line.
+ */
+export class HostPort extends EventEmitter implements SerialPortLike {
+  isOpen = false;
+  readonly lines: string[] = [];
+  open(cb: PortCallback): void {
+    this.isOpen = true;
+    cb(null);
+  }
+  close(cb?: PortCallback): void {
+    this.isOpen = false;
+    cb?.(null);
+  }
+  write(data: Buffer): boolean {
+    this.lines.push(...data.toString('latin1').split('\r\n').filter(Boolean));
+    return true;
+  }
+  /** Sends a command and returns what the module answered synchronously. */
+  at(cmd: string): string[] {
+    const from = this.lines.length;
+    this.emit('data', Buffer.from(`${cmd}\r\n`));
+    return this.lines.slice(from);
+  }
 }
