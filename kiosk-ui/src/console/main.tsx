@@ -8,7 +8,6 @@ import { liveUrl } from '../lib/api/live.js';
 import { ServicesContext, type Services } from '../lib/context.js';
 import { createBrowserI18n } from '../lib/i18n/i18n.js';
 import { createLiveStore } from '../lib/stores/live.js';
-import { createPointsStore } from '../lib/stores/points.js';
 import { createStatusStore } from '../lib/stores/status.js';
 import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { App } from './App.js';
@@ -18,16 +17,10 @@ import { SessionContext } from './auth/session-context.js';
 const i18n = createBrowserI18n(['nl', 'en']);
 const api = createApiClient();
 const status = createStatusStore(api);
-const points = createPointsStore(api);
 const session = createSessionStore();
-const live = createLiveStore({
-  url: liveUrl(location),
-  status,
-  points,
-  // A coordinator's point list is for its logged-in users only (the gateway answers 401 otherwise).
-  pointsWhen: () => status.data.value?.point.role === 'coordinator' && session.can('coordinator', 'technician'),
-});
-const services: Services = { i18n, status, points, live };
+// The coordinator screens load `/api/points` themselves (routes/coordinator/store.ts), for logged-in users only.
+const live = createLiveStore({ url: liveUrl(location), status });
+const services: Services = { i18n, status, live };
 
 render(
   <ServicesContext.Provider value={services}>

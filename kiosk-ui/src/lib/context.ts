@@ -3,14 +3,12 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { I18n } from './i18n/i18n.js';
 import type { LiveStore } from './stores/live.js';
-import type { PointsStore } from './stores/points.js';
 import type { StatusStore } from './stores/status.js';
 
 export interface Services {
   i18n: I18n;
   status: StatusStore;
   live: LiveStore;
-  points?: PointsStore;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -10,18 +10,6 @@ export function formatValue(i18n: T, value: number | null | undefined, unit: str
   return unit ? `${n} ${unit}` : n;
 }
 
-/** "3 min ago" for a past moment measured against `now` (the gateway clock); null → "never". */
-export function formatAgo(i18n: T, ts: number | null | undefined, now: number): string {
-  if (ts == null || !Number.isFinite(ts)) return i18n.t('never');
-  const s = Math.max(0, Math.round((now - ts) / 1000));
-  if (s < 60) return i18n.t('ago.s', { n: s });
-  const min = Math.floor(s / 60);
-  if (min < 60) return i18n.t('ago.min', { n: min });
-  const h = Math.floor(min / 60);
-  if (h < 48) return i18n.t('ago.h', { n: h });
-  return i18n.t('ago.d', { n: Math.floor(h / 24) });
-}
-
 export function formatClock(i18n: T, ts: number | null | undefined): string {
   if (ts == null || !Number.isFinite(ts)) return i18n.t('unknown');
   return new Intl.DateTimeFormat(i18n.locale(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(ts));

@@ -8,6 +8,7 @@ import { useSignal } from '@preact/signals';
 import {
   ChargingRefused,
   createChargingApi,
+  isFinal,
   isKioskHost,
   loadTicket,
   saveTicket,
@@ -39,7 +40,7 @@ function errorOf(err: unknown): ChargingError {
 
 /** A ticket is done changing: stop asking the gateway. */
 function settled(s: TicketStatus | 'unknown' | null): boolean {
-  return s === 'unknown' || (s !== null && (s.state === 'missed' || s.state === 'cancelled' || (s.state === 'ended' && (s.msLeft ?? 0) <= 0)));
+  return s === 'unknown' || (s !== null && isFinal(s));
 }
 
 /** The ticket to show first: `?t=` from a link (e.g. the no-JS page), `?new=1` to start over, else the stored one. */

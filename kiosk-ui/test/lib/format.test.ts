@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../src/lib/i18n/i18n.js';
-import { formatAgo, formatClock, formatValue } from '../../src/lib/format.js';
+import { formatAgo } from '../../src/lib/format-ago.js';
+import { formatClock, formatValue } from '../../src/lib/format.js';
 
 describe('formatValue', () => {
   it('renders null, undefined and non-finite values as "unknown" in the reader\'s language, never 0', () => {

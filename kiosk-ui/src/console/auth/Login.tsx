@@ -4,7 +4,7 @@ import type { SessionStore } from '../../lib/api/session.js';
 import type { I18n } from '../../lib/i18n/i18n.js';
 import { translator } from '../../lib/i18n/table.js';
 import { consoleAuthStrings } from '../../lib/i18n/tables/console-auth.js';
-import { reasonOf, statusOf } from './errors.js';
+import { reasonOf, statusOf } from '../../lib/api/client.js';
 
 export function Login({ i18n, session, expired }: { i18n: I18n; session: SessionStore; expired: boolean }) {
   const t = translator(consoleAuthStrings, i18n);

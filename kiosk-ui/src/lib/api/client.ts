@@ -13,6 +13,16 @@ export class ApiError extends Error {
   }
 }
 
+/** `ApiError` messages read "METHOD /path: reason"; a person needs the reason only (shown next to a form). */
+export function reasonOf(err: unknown): string {
+  if (err instanceof ApiError) return err.message.replace(/^[A-Z]+ \/\S*: /, '');
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function statusOf(err: unknown): number | null {
+  return err instanceof ApiError ? err.httpStatus : null;
+}
+
 export type FetchLike = (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
 
 export interface ApiClient {
@@ -44,6 +54,27 @@ export function createApiClient(opts: { base?: string; fetch?: FetchLike } = {})
     status: (signal) => get<StatusData>('/api/status', signal),
     points: (signal) => get<PointsData>('/api/points', signal),
   };
+}
+
+/** A resident call without login: GET, or POST of `body` as JSON; the reply unwrapped from its envelope. */
+export async function callJson<T>(path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (err) {
+    throw new ApiError(`${path}: no answer from the gateway`, 0, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = await res.json();
+  } catch (err) {
+    throw new ApiError(`${path}: reply is not JSON (HTTP ${res.status})`, res.status, { cause: err });
+  }
+  return unwrap<T>(parsed, path, res.status);
 }
 
 /** Checks the envelope shape; the payload inside is trusted to follow the contract in types.ts. */

@@ -1,14 +1,12 @@
 // The coordinator console's API (contract: edge-gateway coordinator routes, /work/team/coordinator-api.md v1)
 // as the UI reads it. Every call goes through the login session (cookie + CSRF header), except the CAP import,
 // whose body is XML: it takes the session's CSRF token from `GET /api/auth/session`.
+import type { BoardLang, Need, Service } from './board.js';
 import { ApiError, unwrap } from './client.js';
 import { CSRF_HEADER, type SessionStore } from './session.js';
 import type { PointStatus } from './types.js';
 
 export type Link = 'mqtt' | 'lora';
-export type BoardLang = 'nl' | 'en' | 'ar' | 'pl' | 'tr';
-export type Need = 'shelter' | 'first-aid' | 'water' | 'food' | 'contact' | 'emergency' | 'medication' | 'information';
-export type Service = 'information' | 'charging' | 'first-aid' | 'water' | 'shelter' | 'contact' | 'emergency-report' | 'help-desk';
 
 export interface FuelForecast {
   kind: 'estimate' | 'steady' | 'unknown';

@@ -1,7 +1,7 @@
 // Citizen help and the neighbourhood directory: the contract of `/api/help/*`, `/api/directory` and the staff
 // routes (edge-gateway/src/help/, /work/team/help-api.md), a small resident client and the staff calls
 // (through the console's session, which adds the CSRF header).
-import { ApiError, unwrap } from './client.js';
+import { callJson } from './client.js';
 import { NEED_CATEGORIES } from './reports.js';
 
 /** The needs report's categories, so help and needs count in the same buckets. */
@@ -126,34 +126,14 @@ export interface Directory {
   places: DirectoryPlace[];
 }
 
-async function call<T>(path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch (err) {
-    throw new ApiError(`${path}: no answer from the gateway`, 0, { cause: err });
-  }
-  let parsed: unknown;
-  try {
-    parsed = await res.json();
-  } catch (err) {
-    throw new ApiError(`${path}: reply is not JSON (HTTP ${res.status})`, res.status, { cause: err });
-  }
-  return unwrap<T>(parsed, path, res.status);
-}
-
 /** Resident side: no login; the gateway checks the origin and rate-limits per address. */
 export const helpApi = {
-  summary: () => call<HelpSummary>('/api/help/summary'),
-  offer: (input: OfferInput) => call<Registered>('/api/help/offers', input),
-  request: (input: RequestInput) => call<Registered>('/api/help/requests', input),
-  lookup: (code: string) => call<OwnEntry>('/api/help/lookup', { code }),
-  withdraw: (code: string) => call<OwnEntry>('/api/help/withdraw', { code }),
-  directory: () => call<Directory>('/api/directory'),
+  summary: () => callJson<HelpSummary>('/api/help/summary'),
+  offer: (input: OfferInput) => callJson<Registered>('/api/help/offers', input),
+  request: (input: RequestInput) => callJson<Registered>('/api/help/requests', input),
+  lookup: (code: string) => callJson<OwnEntry>('/api/help/lookup', { code }),
+  withdraw: (code: string) => callJson<OwnEntry>('/api/help/withdraw', { code }),
+  directory: () => callJson<Directory>('/api/directory'),
 };
 
 /** The part of the console's SessionStore the staff calls need. */

@@ -1,5 +1,5 @@
 // Resident reports: the contract of `/api/reports/*` (edge-gateway/src/api/routes.ts) and a small client.
-import { ApiError, unwrap } from './client.js';
+import { callJson } from './client.js';
 
 export const REPORT_KINDS = ['emergency', 'need', 'safe'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -29,26 +29,10 @@ export function formToInput(kind: ReportKind, f: Record<string, string>): Record
   return { name: f.name ?? '', message: f.message ?? '', consent: f.consent === 'yes' };
 }
 
-async function call<T>(path: string, init: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) } });
-  } catch (err) {
-    throw new ApiError(`${path}: no answer from the gateway`, 0, { cause: err });
-  }
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch (err) {
-    throw new ApiError(`${path}: reply is not JSON (HTTP ${res.status})`, res.status, { cause: err });
-  }
-  return unwrap<T>(body, path, res.status);
-}
-
 export function submitReport(kind: ReportKind, input: Record<string, unknown>): Promise<Receipt> {
-  return call<Receipt>(`/api/reports/${kind}`, { method: 'POST', body: JSON.stringify(input) });
+  return callJson<Receipt>(`/api/reports/${kind}`, input);
 }
 
 export function fetchReceipt(receipt: string): Promise<Receipt> {
-  return call<Receipt>(`/api/reports/receipt?r=${encodeURIComponent(receipt)}`, { method: 'GET' });
+  return callJson<Receipt>(`/api/reports/receipt?r=${encodeURIComponent(receipt)}`);
 }

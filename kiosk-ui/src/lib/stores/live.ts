@@ -2,7 +2,6 @@
 // WebSocket, or polling while the socket is down.
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { startLive, type LiveMode, type LiveOptions } from '../api/live.js';
-import type { PointsStore } from './points.js';
 import type { StatusStore } from './status.js';
 
 export interface LiveStore {
@@ -16,9 +15,6 @@ export interface LiveStore {
 export function createLiveStore(opts: {
   url: string;
   status?: StatusStore;
-  points?: PointsStore;
-  /** Polls the points only while this is true (the console asks only a coordinator-role gateway). */
-  pointsWhen?: () => boolean;
   live?: Partial<Pick<LiveOptions, 'openSocket' | 'pollMs' | 'retryMs' | 'timers'>>;
 }): LiveStore {
   const mode = signal<LiveMode>('connecting');
@@ -26,9 +22,7 @@ export function createLiveStore(opts: {
   let conn: { stop(): void } | null = null;
 
   const poll = async () => {
-    // Status first: it tells the role, which decides whether points are asked for at all.
     await opts.status?.refresh();
-    if (opts.points && (opts.pointsWhen?.() ?? true)) await opts.points.refresh();
     lost.value = false;
   };
 
@@ -53,8 +47,8 @@ export function createLiveStore(opts: {
           if (m === 'live') lost.value = false;
         },
         onMessage: (msg) => {
+          // `points` messages are the coordinator screens' own (routes/coordinator/store.ts)
           if (msg.type === 'status') opts.status?.receive(msg.data);
-          else opts.points?.receive(msg.data);
         },
       });
     },

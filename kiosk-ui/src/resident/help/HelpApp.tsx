@@ -1,10 +1,10 @@
 // Citizen help and the directory in the browser (its own lazily loaded chunk): fetches the aggregate, posts
 // offers and requests, withdraws with the code. The views are pure (views.tsx, ../directory/DirectoryScreen.tsx).
-import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { ApiError } from '../../lib/api/client.js';
 import { helpApi, normalizeCode, type Directory, type HelpKind, type HelpSummary } from '../../lib/api/help.js';
 import type { I18n } from '../../lib/i18n/i18n.js';
+import { usePolled } from '../../lib/use-polled.js';
 import { DirectoryScreen } from '../directory/DirectoryScreen.js';
 import { formToHelpInput } from './input.js';
 import type { HelpScreen } from './route.js';
@@ -19,39 +19,14 @@ function errorOf(err: unknown): FormError {
   return 'network';
 }
 
-/** Polls a loader while mounted: value, or failed after an error with nothing shown yet. */
-function usePolled<T>(load: () => Promise<T>, everyMs: number) {
-  const value = useSignal<T | null>(null);
-  const failed = useSignal(false);
-  useEffect(() => {
-    let alive = true;
-    const run = () =>
-      load().then(
-        (v) => {
-          if (!alive) return;
-          value.value = v;
-          failed.value = false;
-        },
-        () => alive && (failed.value = true),
-      );
-    void run();
-    const timer = setInterval(() => void run(), everyMs);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, []);
-  return { value, failed };
-}
-
 function Hub({ i18n, t }: { i18n: I18n; t: T }) {
-  const summary = usePolled<HelpSummary>(helpApi.summary, SUMMARY_POLL_MS);
-  return <HelpHub i18n={i18n} t={t} summary={summary.value.value} failed={summary.failed.value} />;
+  const summary = usePolled<HelpSummary>(helpApi.summary, SUMMARY_POLL_MS, []);
+  return <HelpHub i18n={i18n} t={t} summary={summary.data} failed={summary.error !== null} />;
 }
 
 function Form({ i18n, t, kind }: { i18n: I18n; t: T; kind: HelpKind }) {
   const view = useSignal<FormView>({ phase: 'form', values: {}, error: null, busy: false });
-  const summary = usePolled<HelpSummary>(helpApi.summary, 5 * SUMMARY_POLL_MS);
+  const summary = usePolled<HelpSummary>(helpApi.summary, 5 * SUMMARY_POLL_MS, []);
   const onSubmit = (form: HTMLFormElement) => {
     const values: Record<string, string> = {};
     new FormData(form).forEach((v, k) => (values[k] = String(v)));
@@ -69,7 +44,7 @@ function Form({ i18n, t, kind }: { i18n: I18n; t: T; kind: HelpKind }) {
       (err: unknown) => (view.value = { phase: 'form', values, error: errorOf(err), busy: false }),
     );
   };
-  return <HelpForm i18n={i18n} t={t} kind={kind} view={view.value} retention={summary.value.value?.retention ?? null} onSubmit={onSubmit} />;
+  return <HelpForm i18n={i18n} t={t} kind={kind} view={view.value} retention={summary.data?.retention ?? null} onSubmit={onSubmit} />;
 }
 
 function Withdraw({ i18n, t }: { i18n: I18n; t: T }) {
@@ -93,8 +68,8 @@ function Withdraw({ i18n, t }: { i18n: I18n; t: T }) {
 }
 
 function Places({ i18n, t }: { i18n: I18n; t: T }) {
-  const dir = usePolled<Directory>(helpApi.directory, 60_000);
-  return <DirectoryScreen i18n={i18n} t={t} directory={dir.value.value} failed={dir.failed.value} />;
+  const dir = usePolled<Directory>(helpApi.directory, 60_000, []);
+  return <DirectoryScreen i18n={i18n} t={t} directory={dir.data} failed={dir.error !== null} />;
 }
 
 export function HelpApp({ i18n, screen, t }: { i18n: I18n; screen: HelpScreen; t: T }) {

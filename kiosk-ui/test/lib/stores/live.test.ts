@@ -1,12 +1,11 @@
 // Stores fed by one live connection: first fetch at once, socket messages, polling fallback, lost flag.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SocketLike } from '../../../src/lib/api/live.js';
-import type { PointsData, StatusData } from '../../../src/lib/api/types.js';
+import type { StatusData } from '../../../src/lib/api/types.js';
 import { createLiveStore } from '../../../src/lib/stores/live.js';
-import { createPointsStore } from '../../../src/lib/stores/points.js';
 import { createStatusStore } from '../../../src/lib/stores/status.js';
 import { ApiError } from '../../../src/lib/api/client.js';
-import { pointsFixture, statusFixture } from '../../../mock/fixtures.js';
+import { statusFixture } from '../../../mock/fixtures.js';
 
 class Socket implements SocketLike {
   onopen: SocketLike['onopen'] = null;
@@ -17,7 +16,7 @@ class Socket implements SocketLike {
 }
 
 function gateway(role: 'point' | 'coordinator') {
-  const calls = { status: 0, points: 0 };
+  const calls = { status: 0 };
   let down = false;
   const api = {
     async status(): Promise<StatusData> {
@@ -26,11 +25,6 @@ function gateway(role: 'point' | 'coordinator') {
       const s = statusFixture(calls.status);
       s.point.role = role;
       return s;
-    },
-    async points(): Promise<PointsData> {
-      calls.points++;
-      if (role !== 'coordinator') throw new ApiError('GET /api/points: not a coordinator', 404);
-      return pointsFixture(0);
     },
   };
   return { api, calls, setDown: (d: boolean) => (down = d) };
@@ -44,38 +38,31 @@ describe('createLiveStore', () => {
     vi.useRealTimers();
   });
 
-  it('fetches at once, then takes socket messages; points arrive sorted by urgency', async () => {
+  it('fetches at once, then takes socket messages', async () => {
     const gw = gateway('coordinator');
     const status = createStatusStore(gw.api);
-    const points = createPointsStore(gw.api);
     const sockets: Socket[] = [];
-    const live = createLiveStore({ url: 'ws://x/api/live', status, points, live: { openSocket: () => sockets[sockets.push(new Socket()) - 1]! } });
+    const live = createLiveStore({ url: 'ws://x/api/live', status, live: { openSocket: () => sockets[sockets.push(new Socket()) - 1]! } });
     live.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(status.data.value?.point.role).toBe('coordinator');
-    expect(points.points.value?.map((p) => p.point)).toEqual(['school-het-anker', 'kerk-oosterhout', 'dorpshuis-de-linde', 'tent-markt']);
     sockets[0]!.onopen?.({});
     expect(live.mode.value).toBe('live');
     const pushed = statusFixture(99);
     pushed.point.name = 'Pushed';
     sockets[0]!.onmessage?.({ data: JSON.stringify({ type: 'status', data: pushed }) });
     expect(status.data.value?.point.name).toBe('Pushed');
-    sockets[0]!.onmessage?.({ data: JSON.stringify({ type: 'points', data: { points: [] } }) });
-    expect(points.points.value).toEqual([]);
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(gw.calls).toEqual({ status: 1, points: 1 });
+    expect(gw.calls).toEqual({ status: 1 });
     live.stop();
   });
 
-  it('asks a point-role gateway for status only, and flags lost while polls fail', async () => {
+  it('polls while the socket is down, and flags lost while polls fail', async () => {
     const gw = gateway('point');
     const status = createStatusStore(gw.api);
-    const points = createPointsStore(gw.api);
     const live = createLiveStore({
       url: 'ws://x/api/live',
       status,
-      points,
-      pointsWhen: () => status.data.value?.point.role === 'coordinator',
       live: {
         openSocket: () => {
           throw new Error('no socket');
@@ -86,7 +73,6 @@ describe('createLiveStore', () => {
     live.start();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(live.mode.value).toBe('polling');
-    expect(gw.calls.points).toBe(0);
     expect(live.lost.value).toBe(false);
     const before = status.data.value;
     gw.setDown(true);

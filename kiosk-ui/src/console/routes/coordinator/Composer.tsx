@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { BroadcastRecord, BroadcastTemplate, CoordinatorApi, PointOverview, Preview } from '../../../lib/api/coordinator.js';
 import { errorText } from '../../../lib/stores/errors.js';
-import { NEEDS, SERVICES, emptyForm, fromCapDraft, fromContent, targetPoints, toContent, toTarget, validate, type ComposerForm, type LangText, type Target } from './composer.js';
+import { NEEDS, SERVICES } from '../../board-choices.js';
+import { emptyForm, fromCapDraft, fromContent, targetPoints, toContent, toTarget, validate, type ComposerForm, type LangText, type Target } from './composer.js';
 import { clock, deliveryState, deliveryText, type T } from './view.js';
 
 const POLL_MS = 2_000;

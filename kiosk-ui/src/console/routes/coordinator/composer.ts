@@ -1,10 +1,9 @@
 // The broadcast composer's form and its translation into board content (the gateway's BoardContentSchema,
 // edge-gateway/src/board/content.ts): Dutch always, English optional; one action per line; one place per
 // referral in each language. Problems are found here, before the gateway signs anything, and named by field.
-import type { BoardContentInput, BoardLang, CapDraft, Need, Service } from '../../../lib/api/coordinator.js';
+import type { BoardLang, Need, Service } from '../../../lib/api/board.js';
+import type { BoardContentInput, CapDraft } from '../../../lib/api/coordinator.js';
 
-export const NEEDS: readonly Need[] = ['shelter', 'first-aid', 'water', 'food', 'contact', 'emergency', 'medication', 'information'];
-export const SERVICES: readonly Service[] = ['information', 'charging', 'first-aid', 'water', 'shelter', 'contact', 'emergency-report', 'help-desk'];
 /** The gateway's limits (BoardContentSchema). */
 export const LIMITS = { text: 600, actions: 12, referrals: 8, authority: 80, pointName: 80 } as const;
 

@@ -5,6 +5,7 @@ import { createCoordinatorApi, type CoordinatorApi } from '../../../lib/api/coor
 import { liveUrl } from '../../../lib/api/live.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { coordinatorStrings } from '../../../lib/i18n/tables/coordinator.js';
+import { routeHref } from '../../router.js';
 import type { ScreenProps } from '../../screens.js';
 import { Alerts } from './Alerts.js';
 import { Composer } from './Composer.js';
@@ -28,7 +29,8 @@ export function parseSubPage(rest: string): SubPage {
   return { page: 'overview' };
 }
 
-export const subHref = (page: string, point?: string) => (page === 'overview' ? '#/coordinator' : page === 'point' ? `#/coordinator/point?id=${encodeURIComponent(point ?? '')}` : `#/coordinator/${page}`);
+export const subHref = (page: string, point?: string) =>
+  routeHref('coordinator', page === 'overview' ? '' : page === 'point' ? `point?id=${encodeURIComponent(point ?? '')}` : page);
 
 export default function Coordinator(props: ScreenProps & { api?: CoordinatorApi; store?: CoordinatorStore }) {
   const { i18n, session } = props;

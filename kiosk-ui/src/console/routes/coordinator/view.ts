@@ -1,6 +1,7 @@
 // What the coordinator screens show, as plain functions of the API's data (tested without a browser).
 // Unknown values read "unknown", never 0: a coordinator must not mistake a missing reading for an empty tank.
 import type { Alert, BroadcastDelivery, FuelForecast, InboxItem, PointOverview, PointSeries } from '../../../lib/api/coordinator.js';
+import { formatAgo } from '../../../lib/format-ago.js';
 import type { Translate } from '../../../lib/i18n/table.js';
 import type { CoordinatorKey } from '../../../lib/i18n/tables/coordinator.js';
 
@@ -17,13 +18,7 @@ export function num(locale: string, v: number | null | undefined, digits = 0): s
 }
 
 export function ago(t: T, ts: number | null | undefined, now: number): string {
-  if (ts == null || !Number.isFinite(ts)) return t('never');
-  const s = Math.max(0, Math.round((now - ts) / 1000));
-  if (s < 60) return t('ago.s', { n: s });
-  const min = Math.floor(s / 60);
-  if (min < 60) return t('ago.min', { n: min });
-  const h = Math.floor(min / 60);
-  return h < 48 ? t('ago.h', { n: h }) : t('ago.d', { n: Math.floor(h / 24) });
+  return formatAgo({ t }, ts, now);
 }
 
 const clocks = new Map<string, Intl.DateTimeFormat>();

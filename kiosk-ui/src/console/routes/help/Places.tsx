@@ -6,7 +6,7 @@ import type { I18n } from '../../../lib/i18n/i18n.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { helpStaffStrings } from '../../../lib/i18n/tables/help-staff.js';
 import { formatDistance } from '../../../resident/directory/geo.js';
-import { reasonOf } from '../../auth/errors.js';
+import { reasonOf } from '../../../lib/api/client.js';
 import { residentTexts, type Msg } from './shared.js';
 import { EMPTY_PLACE, formFromPlace, placeFromForm, type PlaceForm } from './staff-logic.js';
 

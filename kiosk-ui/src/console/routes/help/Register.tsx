@@ -8,7 +8,7 @@ import type { Key } from '../../../lib/i18n/strings.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { helpStaffStrings } from '../../../lib/i18n/tables/help-staff.js';
 import { formToHelpInput } from '../../../resident/help/input.js';
-import { reasonOf } from '../../auth/errors.js';
+import { reasonOf } from '../../../lib/api/client.js';
 import type { Msg } from './shared.js';
 
 export function Register({ i18n, api }: { i18n: I18n; api: StaffHelpApi }) {

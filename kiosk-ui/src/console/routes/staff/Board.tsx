@@ -5,9 +5,10 @@ import type { BoardContent } from '../../../lib/api/board.js';
 import { useServices } from '../../../lib/context.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { staffStrings } from '../../../lib/i18n/tables/staff.js';
-import { reasonOf } from '../../auth/errors.js';
+import { reasonOf } from '../../../lib/api/client.js';
+import { NEEDS, SERVICES } from '../../board-choices.js';
 import type { ScreenProps } from '../../screens.js';
-import { EDITED_LANGS, MAX_HOURS, MAX_REFERRALS, NEEDS, SERVICES, contentFromForm, formFromContent, missingActions, type BoardForm, type EditedLang } from './board-form.js';
+import { EDITED_LANGS, MAX_HOURS, MAX_REFERRALS, contentFromForm, droppedLangs, formFromContent, missingActions, type BoardForm, type EditedLang } from './board-form.js';
 
 
 export default function Board({ i18n, session }: ScreenProps) {
@@ -16,7 +17,6 @@ export default function Board({ i18n, session }: ScreenProps) {
   const [content, setContent] = useState<BoardContent | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [form, setForm] = useState<BoardForm | null>(null);
-  const [dropped, setDropped] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const pointName = status.data.value?.point.name ?? '';
@@ -24,9 +24,7 @@ export default function Board({ i18n, session }: ScreenProps) {
 
   const fill = (c: BoardContent | null) => {
     setContent(c);
-    const f = formFromContent(c, pointName, t('board.source.local'));
-    setForm(f.form);
-    setDropped(f.dropped);
+    setForm(formFromContent(c, pointName, t('board.source.local')).form);
   };
   useEffect(() => {
     session.get<{ content: BoardContent | null }>('/api/board/content').then(
@@ -36,6 +34,7 @@ export default function Board({ i18n, session }: ScreenProps) {
   }, []);
 
   if (content === undefined || !form) return <p role="status">{loadError ?? t('loading')}</p>;
+  const dropped = droppedLangs(content);
 
   const update = (f: (draft: BoardForm) => void) => {
     const next = structuredClone(form);

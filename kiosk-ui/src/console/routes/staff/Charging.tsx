@@ -1,13 +1,13 @@
 // Staff: open or close charging here, the ports and the queue, and the few actions the queue needs from a
 // person (it advances by itself): a no-show, a late number, a phone handed back, a broken port.
 import { useState } from 'preact/hooks';
-import { portLabel } from '../../../lib/api/charging.js';
+import { minutesLeft, portLabel } from '../../../lib/api/charging.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { staffStrings } from '../../../lib/i18n/tables/staff.js';
-import { reasonOf } from '../../auth/errors.js';
-import { usePolled } from '../../use-polled.js';
+import { reasonOf } from '../../../lib/api/client.js';
+import { usePolled } from '../../../lib/use-polled.js';
 import type { ScreenProps } from '../../screens.js';
-import { minutesLeft, type StaffChargingView } from './charging-types.js';
+import type { StaffChargingView } from './charging-types.js';
 
 const REFRESH_MS = 5_000;
 
@@ -37,7 +37,7 @@ export default function Charging({ i18n, session }: ScreenProps) {
   };
   // times count from the gateway's clock, not this browser's
   const mins = (until: number | null) => {
-    const m = minutesLeft(until, view.now);
+    const m = minutesLeft(until === null ? null : until - view.now);
     return m === null ? '' : t('charging.left', { min: m });
   };
   const isTech = session.can('technician');

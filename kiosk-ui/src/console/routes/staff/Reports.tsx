@@ -1,16 +1,17 @@
 // Staff: recent reports residents filed at this point (emergencies first in mind: unconfirmed ones are counted
 // at the top). Personal fields are shown until the retention purge erases them.
+import type { ReportKind, ReportStatus } from '../../../lib/api/reports.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { staffStrings } from '../../../lib/i18n/tables/staff.js';
 import type { ScreenProps } from '../../screens.js';
-import { usePolled } from '../../use-polled.js';
+import { usePolled } from '../../../lib/use-polled.js';
 
 const REFRESH_MS = 15_000;
 
 export interface StaffReport {
   id: number;
-  kind: 'emergency' | 'need' | 'safe';
-  status: 'submitted' | 'sent' | 'confirmed';
+  kind: ReportKind;
+  status: ReportStatus;
   summary: { what?: string; category?: string; people?: number | null };
   personal: { where?: string; details?: string; name?: string; message?: string } | null;
   createdAt: number;

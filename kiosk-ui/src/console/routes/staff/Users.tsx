@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { UserRole } from '../../../lib/api/session.js';
 import { translator } from '../../../lib/i18n/table.js';
 import { consoleAuthStrings } from '../../../lib/i18n/tables/console-auth.js';
-import { reasonOf, statusOf } from '../../auth/errors.js';
+import { reasonOf, statusOf } from '../../../lib/api/client.js';
 import { MIN_PASSWORD } from '../../auth/Setup.js';
 import type { ScreenProps } from '../../screens.js';
 

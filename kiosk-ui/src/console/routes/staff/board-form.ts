@@ -1,9 +1,8 @@
 // The staff's board-text form as plain data: filled from what the board shows now, turned back into the
 // content `POST /api/board/content` takes (Dutch and English; `source` and `updatedAt` are set by the gateway).
 import type { BoardContent, BoardLang, Need, Service } from '../../../lib/api/board.js';
+import { SERVICES } from '../../board-choices.js';
 
-export const NEEDS: readonly Need[] = ['shelter', 'first-aid', 'water', 'food', 'contact', 'emergency', 'medication', 'information'];
-export const SERVICES: readonly Service[] = ['information', 'charging', 'first-aid', 'water', 'shelter', 'contact', 'emergency-report', 'help-desk'];
 export const EDITED_LANGS = ['nl', 'en'] as const;
 export type EditedLang = (typeof EDITED_LANGS)[number];
 export const MAX_REFERRALS = 8;
@@ -25,6 +24,11 @@ export interface BoardForm {
   hours: { days: number[]; from: string; to: string }[];
 }
 
+/** The content's languages this form does not edit (saving the form drops them). */
+export function droppedLangs(content: BoardContent | null): BoardLang[] {
+  return (content?.languages ?? []).filter((l) => !(EDITED_LANGS as readonly string[]).includes(l));
+}
+
 /** The form for the current content (or a blank one with the point's name); languages it drops are listed. */
 export function formFromContent(content: BoardContent | null, pointName: string, defaultAuthority: string): { form: BoardForm; dropped: BoardLang[] } {
   const lang = (l: EditedLang): LangFields => {
@@ -39,8 +43,7 @@ export function formFromContent(content: BoardContent | null, pointName: string,
     services: [...(content?.services ?? [])],
     hours: (content?.openingHours ?? []).map((h) => ({ days: [...h.days], from: h.from, to: h.to })),
   };
-  const dropped = (content?.languages ?? []).filter((l) => !(EDITED_LANGS as readonly string[]).includes(l));
-  return { form, dropped };
+  return { form, dropped: droppedLangs(content) };
 }
 
 /** The request body for `POST /api/board/content`. The gateway validates it (400 names the first bad field). */

@@ -32,8 +32,3 @@ export interface StaffChargingView {
   finished: StaffTicket[];
   ports: { p: number; state: PortState; number: number | null; since: number; until: number | null; fault: string | null; paused: boolean; mA: number | null; wh: number | null }[];
 }
-
-/** Whole minutes left until `until`, rounded up (never "0 min" while time is left). */
-export function minutesLeft(until: number | null, now: number): number | null {
-  return until === null ? null : Math.max(0, Math.ceil((until - now) / 60_000));
-}

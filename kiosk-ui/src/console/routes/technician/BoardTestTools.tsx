@@ -1,7 +1,7 @@
 // The wizard's board step: the test pattern onto the e-ink panel and back. The panel needs minutes of rest
 // between refreshes, so the step shows what the gateway is doing (waiting for the panel until…, on the
 // panel since…, content back since…) and follows it; the technician at the unit says whether it is right.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { I18n } from '../../../lib/i18n/i18n.js';
 import type { BoardTest, BoardTestView, Measurement, TechnicianApi } from '../../../lib/api/technician.js';
 import type { TechT } from '../../../lib/i18n/tables/technician.js';
@@ -19,26 +19,34 @@ const ACTIVE: ReadonlyArray<BoardTest['phase']> = ['pending', 'showing', 'restor
 const POLL_ACTIVE_MS = 2000;
 const POLL_IDLE_MS = 10_000;
 
+const phaseOf = (v: BoardTestView) => (v.test ? `${v.test.id}:${v.test.phase}` : 'none');
+
 export function BoardTools({ api, t, i18n, onMeasured }: Props) {
   const [view, setView] = useState<BoardTestView | null>(null);
   const [verdict, setVerdict] = useState<{ test: number; m: Measurement } | null>(null);
   const test = view?.test ?? null;
   const active = test !== null && ACTIVE.includes(test.phase);
   const time = (at: number | null) => (at === null ? t('unknown') : new Date(at).toLocaleTimeString(i18n.locale()));
+  /** The test's `id:phase` last seen, by the poll or in an action's answer: only a change the poll sees is news. */
+  const last = useRef<string | null>(null);
+  const show = (v: BoardTestView) => {
+    last.current = phaseOf(v);
+    setView(v);
+  };
 
   const start = useAction(async () => {
     setVerdict(null);
-    setView(await api.boardTest());
+    show(await api.boardTest());
     onMeasured();
   });
   const judge = useAction(async (seen: boolean) => {
     if (!test) return;
     setVerdict({ test: test.id, m: await api.boardVerdict(seen) });
-    setView(await api.boardTestView());
+    show(await api.boardTestView());
     onMeasured();
   });
   const end = useAction(async () => {
-    setView(await api.boardRestore());
+    show(await api.boardRestore());
     onMeasured();
   });
 
@@ -46,17 +54,15 @@ export function BoardTools({ api, t, i18n, onMeasured }: Props) {
   // gateway recorded something, so the step's measurements are reloaded.
   useEffect(() => {
     let stop = false;
-    let last: string | null = null;
     const poll = async () => {
       while (!stop) {
         let wait = POLL_IDLE_MS;
         try {
           const v = await api.boardTestView();
           if (stop) return;
-          setView(v);
-          const now = v.test ? `${v.test.id}:${v.test.phase}` : 'none';
-          if (last !== null && now !== last) onMeasured();
-          last = now;
+          const seen = last.current;
+          show(v);
+          if (seen !== null && last.current !== seen) onMeasured();
           if (v.test && ACTIVE.includes(v.test.phase)) wait = POLL_ACTIVE_MS;
         } catch {
           // the next poll tries again

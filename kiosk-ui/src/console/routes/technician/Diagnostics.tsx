@@ -1,37 +1,15 @@
 // Diagnostics: live values, node heartbeats (memory, error flags), link quality and recent gateway logs,
 // refreshed every few seconds while the page is open.
-import { useEffect, useState } from 'preact/hooks';
 import type { I18n } from '../../../lib/i18n/i18n.js';
-import type { Diagnostics as Diag, TechnicianApi } from '../../../lib/api/technician.js';
+import type { TechnicianApi } from '../../../lib/api/technician.js';
 import type { TechT } from '../../../lib/i18n/tables/technician.js';
-import { reasonOf } from '../../auth/errors.js';
+import { usePolled } from '../../../lib/use-polled.js';
 import { Msg, Scroll } from './ui.js';
 
 const REFRESH_MS = 5000;
 
 export function Diagnostics({ api, t, i18n }: { api: TechnicianApi; t: TechT; i18n: I18n }) {
-  const [d, setD] = useState<Diag | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let stop = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const next = await api.diagnostics(100);
-        if (stop) return;
-        setD(next);
-        setError(null);
-      } catch (err) {
-        if (!stop) setError(reasonOf(err));
-      }
-      if (!stop) timer = setTimeout(() => void load(), REFRESH_MS);
-    };
-    void load();
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, [api]);
+  const { data: d, error } = usePolled(() => api.diagnostics(100), REFRESH_MS, [api]);
   if (!d) return <p role="status">{error ?? t('loading')}</p>;
   const time = (ts: number | null | undefined) => (ts ? new Date(ts).toLocaleTimeString(i18n.locale()) : t('never'));
   const ago = (ts: number | null) => (ts ? t('secondsAgo', { n: Math.max(0, Math.round((d.time - ts) / 1000)) }) : t('never'));

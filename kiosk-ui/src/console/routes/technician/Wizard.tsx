@@ -3,9 +3,9 @@
 // gateway, so a reload or a restart resumes it.
 import { useEffect, useState } from 'preact/hooks';
 import type { I18n } from '../../../lib/i18n/i18n.js';
-import type { CommissioningState, Measurement, RunView, StepStatus, TechnicianApi } from '../../../lib/api/technician.js';
+import type { CommissioningState, RunView, StepStatus, TechnicianApi } from '../../../lib/api/technician.js';
 import type { TechT } from '../../../lib/i18n/tables/technician.js';
-import { reasonOf } from '../../auth/errors.js';
+import { reasonOf } from '../../../lib/api/client.js';
 import { StepTools } from './StepTools.js';
 import { Msg, MeasurementList, useAction } from './ui.js';
 
@@ -253,5 +253,3 @@ function PastRuns({ api, t, i18n, runs }: { api: TechnicianApi; t: TechT; i18n: 
     </div>
   );
 }
-
-export type { Measurement };

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { I18n } from '../../../lib/i18n/i18n.js';
 import type { Measurement } from '../../../lib/api/technician.js';
 import type { TechT } from '../../../lib/i18n/tables/technician.js';
-import { reasonOf } from '../../auth/errors.js';
+import { reasonOf } from '../../../lib/api/client.js';
 
 export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   const [busy, setBusy] = useState(false);

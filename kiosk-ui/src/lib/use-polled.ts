@@ -1,7 +1,7 @@
-// A console screen's data from the gateway, loaded now and again every `everyMs`: the latest answer, or why
+// A screen's data from the gateway, loaded now and again every `everyMs`: the latest answer, or why
 // it could not be had. Answers that arrive after the screen is gone are dropped.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { reasonOf } from './auth/errors.js';
+import { reasonOf } from './api/client.js';
 
 export interface Polled<T> {
   data: T | null;
