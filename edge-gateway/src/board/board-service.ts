@@ -3,7 +3,7 @@
 // panel. One refresh in flight at most; the driver puts the panel to sleep after each one. A one-off
 // test frame (commissioning) takes the same path and the same minimum interval, then the content returns.
 import type { Clock } from '../core/clock.js';
-import { silentLogger, type Logger } from '../log/logger.js';
+import { errorMessage, silentLogger, type Logger } from '../log/logger.js';
 import { DEFAULT_STALE_AFTER_MS, isStale, parseBoardContent, type BoardContent, type ChargingStatus, type HelpBoard } from './content.js';
 import type { Frame, Rect } from './frame.js';
 import { layoutBoard, sizesFor, type Page, type Sizes } from './layout.js';
@@ -12,6 +12,8 @@ import { DEFAULT_TEST_HOLD_MS, MAX_TEST_HOLD_MS, PanelTestBusyError, PanelTestEr
 import { DEFAULT_REFRESH_POLICY, decideRefresh, type PanelState, type RefreshDecision, type RefreshPolicyConfig } from './refresh-policy.js';
 
 const DEFAULT_CHECK_EVERY_MS = 15_000;
+/** Blocks fed live by a service (setCharging, setHelp) rather than by the content's author. */
+const LIVE_BLOCKS = ['charging', 'help'] as const;
 
 /** What the board needs from a panel driver (Uc8179 fits; so does any simulated twin). */
 export interface BoardDisplay {
@@ -176,11 +178,10 @@ export class BoardService {
   setContent(input: unknown): void {
     const next = parseBoardContent(input);
     if (this.test && isTestActive(this.test.phase)) this.log.info('new board content held until the test frame leaves the panel', { test: this.test.id });
-    const current = this.content;
-    // Charging figures come live from the charging service: new text must not blank them until its next feed.
-    this.content = next.charging || !this.content.charging ? next : { ...next, charging: this.content.charging };
-    // Likewise the citizen-help counts, which come live from the help service.
-    if (!next.help && current.help) this.content = { ...this.content, help: current.help };
+    // Charging figures and help counts come live from their services: new text must not blank them until their next feed.
+    let content = next;
+    for (const block of LIVE_BLOCKS) if (!next[block] && this.content[block]) content = { ...content, [block]: this.content[block] };
+    this.content = content;
     this.relayout();
     void this.check();
   }
@@ -294,7 +295,7 @@ export class BoardService {
     if (this.inFlight) return this.inFlight;
     const run = this.runCheck()
       .catch((err: unknown) => {
-        this.lastError = err instanceof Error ? err.message : String(err);
+        this.lastError = errorMessage(err);
         this.log.error('board refresh failed', { error: this.lastError });
       })
       .finally(() => {
@@ -353,7 +354,7 @@ export class BoardService {
         // Unknown what the panel shows now: the next refresh (after the interval) redraws the content in full.
         this.state = { ...this.state, shown: null };
         restoring.phase = 'failed';
-        restoring.error = `restoring the content: ${err instanceof Error ? err.message : String(err)}`;
+        restoring.error = `restoring the content: ${errorMessage(err)}`;
       }
       throw err;
     } finally {
@@ -387,7 +388,7 @@ export class BoardService {
       const end = this.opts.clock.now();
       // The panel may have been driven half-way: the content's next refresh is a full one.
       this.state = { shown: null, lastRefreshAt: end, partialsSinceFull: 0 };
-      const msg = err instanceof Error ? err.message : String(err);
+      const msg = errorMessage(err);
       t.phase = 'failed';
       t.refreshMs = end - start;
       t.error = msg;

@@ -9,33 +9,33 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ApiModule, ApiRoute } from '../api/index.js';
 import { json } from '../api/index.js';
+import { isLoopback } from '../api/routes.js';
 import { checkOrigin, readJson } from '../api/http-input.js';
+import { parseCookies } from '../api/auth/service.js';
 import type { Handler } from '../http/server.js';
 import { HttpError } from '../http/server.js';
 import type { ChargingService } from './service.js';
 
 export const HOLDER_COOKIE = 'ns_charge';
-const HOLDER_RE = /^[A-Za-z0-9_-]{4,64}$/;
+/** A ticket token or holder id: what the service hands out and what a card code may be. */
+export const TOKEN_RE = /^[A-Za-z0-9_-]{4,64}$/;
 
-function cookie(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return null;
+/** The phone's holder id from its cookie, or a new one plus the Set-Cookie header that keeps it. */
+export function holderFor(req: IncomingMessage): { holder: string; headers?: { 'Set-Cookie': string } } {
+  const fromCookie = parseCookies(req.headers.cookie).get(HOLDER_COOKIE);
+  if (fromCookie !== undefined && TOKEN_RE.test(fromCookie)) return { holder: fromCookie };
+  const holder = randomBytes(12).toString('base64url');
+  return { holder, headers: { 'Set-Cookie': `${HOLDER_COOKIE}=${holder}; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict` } };
 }
 
 function tokenOf(url: URL): string {
   const token = url.searchParams.get('token');
-  if (!token || !HOLDER_RE.test(token)) throw new HttpError(400, 'token missing or malformed');
+  if (!token || !TOKEN_RE.test(token)) throw new HttpError(400, 'token missing or malformed');
   return token;
 }
 
-function isLoopback(addr: string | undefined): boolean {
-  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
-}
-
-const REFUSAL_STATUS = { 'no-power': 503, off: 503, 'queue-full': 503, limit: 429 } as const;
+/** The HTTP status for each reason the service refuses a number. */
+export const REFUSAL_STATUS = { 'no-power': 503, off: 503, 'queue-full': 503, limit: 429 } as const;
 
 const OpenInput = z.strictObject({ open: z.boolean() });
 const NumberInput = z.strictObject({ number: z.number().int().min(1) });
@@ -57,16 +57,14 @@ function residentRows(get: () => ChargingService): ApiRoute[] {
         checkOrigin(req);
         if (url.searchParams.get('kiosk') === '1') {
           // The kiosk touchscreen runs on the gateway itself and is shared by everyone: no holder, no cookie.
-          if (!isLoopback(req.socket.remoteAddress)) throw new HttpError(403, 'kiosk numbers only from the kiosk');
+          if (!isLoopback(req.socket.remoteAddress ?? '')) throw new HttpError(403, 'kiosk numbers only from the kiosk');
           const r = service.takeNumber();
           if (!r.ok) throw new HttpError(REFUSAL_STATUS[r.reason], r.reason);
           return json(r, { status: 201 });
         }
         const given = url.searchParams.get('holder');
-        if (given !== null && !HOLDER_RE.test(given)) throw new HttpError(400, 'holder must be 4-64 of A-Z a-z 0-9 _ -');
-        const fromCookie = cookie(req, HOLDER_COOKIE);
-        const holder = given ?? (fromCookie && HOLDER_RE.test(fromCookie) ? fromCookie : randomBytes(12).toString('base64url'));
-        const headers = given === null && holder !== fromCookie ? { 'Set-Cookie': `${HOLDER_COOKIE}=${holder}; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict` } : undefined;
+        if (given !== null && !TOKEN_RE.test(given)) throw new HttpError(400, 'holder must be 4-64 of A-Z a-z 0-9 _ -');
+        const { holder, headers } = given === null ? holderFor(req) : { holder: given, headers: undefined };
         const r = service.takeNumber({ holder });
         if (!r.ok) throw new HttpError(REFUSAL_STATUS[r.reason], r.reason, headers);
         return json(r, { status: 201, ...(headers ? { headers } : {}) });

@@ -8,10 +8,11 @@ import { HttpError } from '../http/server.js';
 import { NodeIdSchema } from '../protocol/index.js';
 import { reportMarkdown } from './report.js';
 import { CommissioningError, type CommissioningService } from './service.js';
+import { STEP_STATUSES } from './steps.js';
 
 const TECH = ['technician'] as const;
 const StepId = z.string().regex(/^[a-z][a-z-]{0,31}$/);
-const DecideInput = z.strictObject({ step: StepId, status: z.enum(['open', 'passed', 'failed', 'skipped']), note: z.string().max(500).optional() });
+const DecideInput = z.strictObject({ step: StepId, status: z.enum(STEP_STATUSES), note: z.string().max(500).optional() });
 const ConfigValue = z.union([z.string().max(64), z.number().finite(), z.boolean()]);
 const ConfigInput = z.strictObject({ node: NodeIdSchema, set: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/), ConfigValue).refine((s) => Object.keys(s).length >= 1 && Object.keys(s).length <= 8, '1–8 keys') });
 const FuelInput = z.strictObject({

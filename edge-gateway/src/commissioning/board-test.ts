@@ -59,11 +59,16 @@ export interface BoardTestDeps {
   record(what: string, ok: boolean | null, value: unknown, by: string): Measurement;
 }
 
+/** Where the last test frame's picture is kept (served at BOARD_TEST_IMAGE_URL). */
+export function boardTestImagePath(dir: string): string {
+  return join(dir, 'board-test.png');
+}
+
 export class BoardTestFlow {
   constructor(private readonly d: BoardTestDeps) {}
 
   get imagePath(): string {
-    return join(this.d.dir, 'board-test.png');
+    return boardTestImagePath(this.d.dir);
   }
 
   view(): BoardTestView {

@@ -112,6 +112,12 @@ export type NodeCommand = (body: CommandBody) => Promise<{ ok: boolean; error?: 
 /** The node moves its console 200 ms after answering (firmware CONSOLE_DELAY_MS); the CLI must not talk before. */
 export const CONSOLE_SETTLE_MS = 500;
 
+/** `p`'s value, or null when `ms` pass first (the timer is cleared either way). */
+export function timeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)))]).finally(() => clearTimeout(timer));
+}
+
 /** Asks the node to hand its USB UART to the REPL; throws when it refuses or does not answer. */
 export async function handOverConsole(command: NodeCommand, settleMs = CONSOLE_SETTLE_MS): Promise<string> {
   const r = await command({ op: 'console' });
@@ -198,9 +204,7 @@ export async function runFlash(o: FlashRunOptions): Promise<FlashOutcome> {
       phase = uploadPhase;
     }
     step('waiting');
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ok = await Promise.race([reported.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), o.reportTimeoutMs)))]);
-    clearTimeout(timer);
+    const ok = await timeout(reported.then(() => true), o.reportTimeoutMs);
     if (!ok) {
       const last = newVersion === null ? 'no heartbeat from a new boot' : `it reports ${String(newVersion)}`;
       throw new FlashError(`the node did not report firmware ${o.expected} within ${Math.round(o.reportTimeoutMs / 1000)} s (${last})`);

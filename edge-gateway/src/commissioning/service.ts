@@ -10,7 +10,9 @@ import type { Clock } from '../core/clock.js';
 import type { GatewayEvents } from '../core/events.js';
 import type { NodeRegistry, NodeView } from '../core/registry.js';
 import type { BoardStatus } from '../board/board-service.js';
-import { BoardTestError, BoardTestFlow, type BoardTestPanel, type BoardTestView } from './board-test.js';
+// the node's own rule for its tank table, so the check expects what the node will report
+import { litresAt } from '../../../firmware/src/nodes/fuel/level.js';
+import { BoardTestError, BoardTestFlow, boardTestImagePath, type BoardTestPanel, type BoardTestView } from './board-test.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../log/logger.js';
 import type { CommandBody, NodeKind } from '../protocol/index.js';
@@ -138,7 +140,7 @@ export class CommissioningService {
     return this.view(run);
   }
 
-  decide(step: string, status: Exclude<StepStatus, 'open'> | 'open', note: string | null, by: string): RunView {
+  decide(step: string, status: StepStatus, note: string | null, by: string): RunView {
     const run = this.openRun();
     if (!this.steps.some((s) => s.id === step)) throw new CommissioningError(`unknown step ${step}`);
     const text = note?.trim() || null;
@@ -330,7 +332,7 @@ export class CommissioningService {
     if (!r || r.receivedAt <= cal.at) return { waiting: true };
     const b = r.lastKnown;
     const heightMm = b.rawMm === null ? null : cal.depthMm - b.rawMm;
-    const expected = heightMm === null ? null : round1(litresAt(cal.table, heightMm));
+    const expected = heightMm === null ? null : round1(litresAt(cal.table.map((r) => [r.mm, r.litres]), heightMm));
     const full = cal.table[cal.table.length - 1]!.litres;
     const tol = Math.max(FUEL_TOLERANCE.litres, full * FUEL_TOLERANCE.share);
     const ok = b.status === 'ok' && b.litres !== null && expected !== null && Math.abs(b.litres - expected) <= tol;
@@ -443,7 +445,7 @@ export class CommissioningService {
   }
 
   get boardTestImage(): string {
-    return join(this.deps.dir, 'board-test.png');
+    return boardTestImagePath(this.deps.dir);
   }
 
   async loraCheck(by: string): Promise<Measurement> {
@@ -560,22 +562,6 @@ export class CommissioningService {
 
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
-}
-
-/** Litres at a fuel height by linear interpolation, clamped (the same rule as the fuel node's firmware). */
-export function litresAt(table: readonly FuelRow[], mm: number): number {
-  const first = table[0]!;
-  const last = table[table.length - 1]!;
-  if (mm <= first.mm) return first.litres;
-  if (mm >= last.mm) return last.litres;
-  for (let i = 1; i < table.length; i++) {
-    const b = table[i]!;
-    if (mm <= b.mm) {
-      const a = table[i - 1]!;
-      return a.litres + ((mm - a.mm) / (b.mm - a.mm)) * (b.litres - a.litres);
-    }
-  }
-  return last.litres;
 }
 
 /** Wi-Fi and MQTT passwords set on a node must not land in the report. */

@@ -7,7 +7,7 @@ import type { PortFactory } from '../links/serial/index.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage, silentLogger } from '../log/logger.js';
 import type { DownlinkMessage } from '../protocol/index.js';
-import { CONSOLE_SETTLE_MS } from './flash.js';
+import { CONSOLE_SETTLE_MS, timeout } from './flash.js';
 
 export interface UsbHandoffOptions {
   path: string;
@@ -42,11 +42,6 @@ export interface UsbHandoffResult {
 
 export const DEFAULT_LISTEN_MS = 35_000;
 export const DEFAULT_ANSWER_MS = 3_000;
-
-function timeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)))]).finally(() => clearTimeout(timer));
-}
 
 export async function usbConsoleHandoff(o: UsbHandoffOptions): Promise<UsbHandoffResult> {
   const log = o.log ?? silentLogger;

@@ -80,6 +80,13 @@ export interface ConsoleAlert {
   note: string | null;
 }
 
+/** A point's unresolved alerts: all of them, the critical ones, the ones nobody acknowledged yet. */
+export interface AlertCounts {
+  open: number;
+  critical: number;
+  unacknowledged: number;
+}
+
 interface AlertRow {
   id: number;
   point: string;
@@ -99,9 +106,10 @@ interface AlertRow {
 }
 
 const ALERT_ORDER = `ORDER BY state = 'resolved', severity != 'critical', raised_at DESC, id DESC`;
+const ALERT_COUNTS = `count(*) AS open, sum(severity = 'critical') AS critical, sum(ack_at IS NULL) AS unacknowledged`;
 
 export class AlertStore {
-  private readonly s: Record<'insert' | 'get' | 'ack' | 'resolve' | 'clear' | 'open' | 'openPoint' | 'all' | 'allPoint' | 'active' | 'maxId', Statement>;
+  private readonly s: Record<'insert' | 'get' | 'ack' | 'resolve' | 'clear' | 'open' | 'openPoint' | 'all' | 'allPoint' | 'active' | 'maxId' | 'counts' | 'countsPoint', Statement>;
 
   constructor(db: Database) {
     this.s = {
@@ -124,6 +132,8 @@ export class AlertStore {
       allPoint: db.prepare(`SELECT * FROM coord_alert WHERE point = ? ${ALERT_ORDER} LIMIT ?`),
       active: db.prepare('SELECT * FROM coord_alert WHERE condition_active = 1'),
       maxId: db.prepare('SELECT max(id) AS id FROM coord_alert'),
+      counts: db.prepare(`SELECT point, ${ALERT_COUNTS} FROM coord_alert WHERE state != 'resolved' GROUP BY point`),
+      countsPoint: db.prepare(`SELECT point, ${ALERT_COUNTS} FROM coord_alert WHERE state != 'resolved' AND point = ? GROUP BY point`),
     };
   }
 
@@ -175,6 +185,12 @@ export class AlertStore {
       o.state === 'open' ? (o.point ? this.s.openPoint.all(o.point, o.limit) : this.s.open.all(o.limit)) : o.point ? this.s.allPoint.all(o.point, o.limit) : this.s.all.all(o.limit)
     ) as AlertRow[];
     return rows.map((r) => this.view(r, name));
+  }
+
+  /** Unresolved alerts counted per point (only `point`'s when given); a point without any is absent. */
+  counts(point?: string): Map<string, AlertCounts> {
+    const rows = (point === undefined ? this.s.counts.all() : this.s.countsPoint.all(point)) as ({ point: string } & AlertCounts)[];
+    return new Map(rows.map((r) => [r.point, { open: r.open, critical: r.critical, unacknowledged: r.unacknowledged }]));
   }
 
   /** Alerts whose condition was holding at the last stop, in the engine's form (for AlertEngine.restore). */

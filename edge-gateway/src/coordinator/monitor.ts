@@ -8,7 +8,7 @@ import type { PointStatus } from '../protocol/index.js';
 import type { StatusReport } from '../relay/messages.js';
 import type { HelpAggregate } from '../relay/help-report.js';
 import { AlertEngine, AlertError, DEFAULT_RULES, silentAfterMs, type AlertEvent, type AlertRule, type LinkType } from './alerts.js';
-import { AlertStore, InboxView, type ConsoleAlert, type InboxCounts } from './console-store.js';
+import { AlertStore, InboxView, type AlertCounts, type ConsoleAlert, type InboxCounts } from './console-store.js';
 import { EvidenceRecorder } from './evidence.js';
 import { DEFAULT_FORECAST_OPTIONS, batteryTrend, forecastFuel, median, type LevelReading } from './forecast.js';
 import { HISTORY_BUCKET_MS, PointHistory, type HistoryMetric } from './history.js';
@@ -55,11 +55,7 @@ export interface PointHelp {
   cut: boolean;
 }
 
-export interface AlertCounts {
-  open: number;
-  critical: number;
-  unacknowledged: number;
-}
+export type { AlertCounts };
 
 export interface PointOverview extends PointEntry {
   link: LinkType;
@@ -371,21 +367,9 @@ export class CoordinatorMonitor {
     this.evidence.flush();
   }
 
-  private alertCounts(): Map<string, AlertCounts> {
-    const counts = new Map<string, AlertCounts>();
-    for (const a of this.alertStore.list({ state: 'open', limit: 100_000 }, (p) => p)) {
-      let c = counts.get(a.point);
-      if (!c) counts.set(a.point, (c = { open: 0, critical: 0, unacknowledged: 0 }));
-      c.open++;
-      if (a.severity === 'critical') c.critical++;
-      if (a.acknowledgedAt === null) c.unacknowledged++;
-    }
-    return counts;
-  }
-
   /** Every point, most urgent first (see /work/team/coordinator-api.md for the score). */
   overview(now = this.o.clock.now()): PointOverview[] {
-    const counts = this.alertCounts();
+    const counts = this.alertStore.counts();
     const entries = new Map(this.o.book.list(now).map((e) => [e.point, e]));
     const out: PointOverview[] = [];
     for (const point of new Set([...entries.keys(), ...this.links.keys()])) out.push(this.view(point, entries.get(point), counts.get(point), now));
@@ -448,7 +432,7 @@ export class CoordinatorMonitor {
     const bt = batteryTrend(soc);
     const entry = this.o.book.get(point, now);
     return {
-      point: this.view(point, entry, this.alertCounts().get(point), now),
+      point: this.view(point, entry, this.alertStore.counts(point).get(point), now),
       from,
       to,
       resolution,

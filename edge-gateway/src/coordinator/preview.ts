@@ -6,7 +6,7 @@ import { layoutBoard, sizesFor } from '../board/layout.js';
 import { PANELS, panelProfile } from '../board/panels.js';
 import { encodePng } from '../board/png.js';
 import { createProcessRenderer } from '../board/process-renderer.js';
-import type { Logger } from '../log/logger.js';
+import { errorMessage, type Logger } from '../log/logger.js';
 
 export interface PanelPreview {
   panel: string;
@@ -53,7 +53,7 @@ export function createBoardPreviewer(o: { log: Logger; timeZone?: string; idleMs
         try {
           pages = layoutBoard(content, panel, sizes);
         } catch (err) {
-          throw new PreviewError(`content does not fit the ${panel.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          throw new PreviewError(`content does not fit the ${panel.name}: ${errorMessage(err)}`, { cause: err });
         }
         const index = Math.min(page, pages.length - 1);
         const p = pages[index];

@@ -20,7 +20,7 @@ import { errorMessage } from '../log/logger.js';
 import { createHttpServer, type RouteTable } from '../http/server.js';
 import { attachLiveHub } from '../http/live.js';
 import { buildStatusData } from '../http/status-view.js';
-import { createResidentPage } from '../http/resident-page.js';
+import { createResidentPage, pageRequest } from '../http/resident-page.js';
 import { chargingPagesApi } from '../http/charging-pages.js';
 import { helpPagesApi } from '../http/help-pages.js';
 import { MqttUplink } from '../relay/mqtt-uplink.js';
@@ -336,7 +336,7 @@ export async function startPointGateway(config: Config, deps: GatewayDeps): Prom
     const residentPage = createResidentPage(deps.uiDir);
     const routes: RouteTable = {
       ...api.routes,
-      'GET /': (req, url) => ({ kind: 'html', body: residentPage(status(), { lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] }, boardContent.get()) }),
+      'GET /': (req, url) => ({ kind: 'html', body: residentPage(status(), pageRequest(req, url), boardContent.get()) }),
       'GET /api/status': () => ({ kind: 'json', data: status() }),
       'GET /api/health': () => ({
         kind: 'json',

@@ -3,7 +3,7 @@
 // changes an entry goes through here, so listeners (board line, coordinator status) hear about it.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import type { Logger } from '../log/logger.js';
+import { errorMessage, type Logger } from '../log/logger.js';
 import type { NeedInput } from '../api/reports/schemas.js';
 import type { ReportReceipt } from '../api/reports/service.js';
 import { hashCode, newCode, normalizeCode } from './code.js';
@@ -240,10 +240,12 @@ export class HelpService {
   }
 
   summary(): HelpSummary {
-    return {
-      ...summarize(this.store.counts(), this.store.openDemand(), this.o.clock.now()),
-      retention: { entryHours: this.o.entryLifetimeMs / 3_600_000, personalDays: this.o.personalRetentionMs / 86_400_000 },
-    };
+    return { ...summarize(this.store.counts(), this.store.openDemand(), this.o.clock.now()), retention: this.retention() };
+  }
+
+  /** Entry lifetime and personal-data retention (the privacy statement): settings, no database read. */
+  retention(): NonNullable<HelpSummary['retention']> {
+    return { entryHours: this.o.entryLifetimeMs / 3_600_000, personalDays: this.o.personalRetentionMs / 86_400_000 };
   }
 
   statusAggregate(): HelpStatusAggregate {
@@ -323,7 +325,7 @@ export class HelpService {
       try {
         fn();
       } catch (err) {
-        this.o.log.warn('help change listener failed', { error: err instanceof Error ? err.message : String(err) });
+        this.o.log.warn('help change listener failed', { error: errorMessage(err) });
       }
     }
   }

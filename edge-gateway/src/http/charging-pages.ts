@@ -10,25 +10,9 @@ import { chargingStrings } from '../../../kiosk-ui/src/lib/i18n/tables/charging.
 import type { ApiModule, ApiRoute } from '../api/index.js';
 import { clientIp, readForm } from '../api/http-input.js';
 import { isLoopback } from '../api/routes.js';
-import { HOLDER_COOKIE, type ChargingService } from '../charging/index.js';
+import { REFUSAL_STATUS, TOKEN_RE, holderFor, type ChargingService } from '../charging/index.js';
 import { HttpError, escapeHtml, type Reply } from './server.js';
-import { createPageShell, type PageRequest } from './resident-page.js';
-import { randomBytes } from 'node:crypto';
-
-const TOKEN_RE = /^[A-Za-z0-9_-]{4,64}$/;
-const REFUSAL_STATUS = { 'no-power': 503, off: 503, 'queue-full': 503, limit: 429 } as const;
-
-function cookie(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return null;
-}
-
-function pageRequest(req: IncomingMessage, url: URL): PageRequest {
-  return { lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] };
-}
+import { createPageShell, pageRequest } from './resident-page.js';
 
 function langParam(url: URL): string {
   const l = url.searchParams.get('lang');
@@ -84,13 +68,7 @@ export function chargingPagesApi(svc: ChargingService | null, opts: { uiDir?: st
           const s = need();
           ctx.resident(req);
           // the kiosk's own screen is shared by everyone: no holder; a phone is one holder by its cookie
-          let holder: string | undefined;
-          let headers: Record<string, string> | undefined;
-          if (!isLoopback(clientIp(req))) {
-            const fromCookie = cookie(req, HOLDER_COOKIE);
-            holder = fromCookie && TOKEN_RE.test(fromCookie) ? fromCookie : randomBytes(12).toString('base64url');
-            if (holder !== fromCookie) headers = { 'Set-Cookie': `${HOLDER_COOKIE}=${holder}; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict` };
-          }
+          const { holder, headers } = isLoopback(clientIp(req)) ? { holder: undefined, headers: undefined } : holderFor(req);
           const r = s.takeNumber(holder ? { holder } : {});
           if (!r.ok) return { ...start(req, url, r.reason, REFUSAL_STATUS[r.reason]), ...(headers ? { headers } : {}) };
           const to = redirect(`${CHARGING_PATH}?t=${encodeURIComponent(r.token)}${langParam(url)}`);

@@ -25,7 +25,7 @@ import { HelpError, type HelpService } from '../help/service.js';
 import type { DirectoryService } from '../directory/service.js';
 import { REPO_ROOT } from '../paths.js';
 import { HttpError, type Reply, type ReplyHeaders } from './server.js';
-import { createPageShell, type PageRequest } from './resident-page.js';
+import { createPageShell, pageRequest } from './resident-page.js';
 
 /** The help screens' own stylesheet: in the app it comes with their lazily loaded chunk. */
 const HELP_CSS_FILE = join(REPO_ROOT, 'kiosk-ui', 'src', 'resident', 'help', 'help.css');
@@ -39,24 +39,10 @@ function formValues(raw: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** The page without the app's script: what it shows is final (see the header comment). */
-function withoutApp(html: string, css: string): string {
-  const end = html.indexOf('</head>');
-  if (end < 0) return html;
-  const head = html
-    .slice(0, end)
-    .replace(/<script\b[^>]*>[\s\S]*?<\/script>\s*/g, '')
-    .replace(/<link rel="modulepreload"[^>]*>\s*/g, '');
-  return `${head}<style>${css}</style>${html.slice(end)}`;
-}
-
-const pageRequest = (req: IncomingMessage, url: URL): PageRequest => ({ lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] });
-
 /** The help and directory screens' no-JS routes; a service that is null (documentation, or not run here) answers 404. */
 export function helpPagesApi(help: HelpService | null, directory: DirectoryService | null, opts: { uiDir?: string | undefined } = {}): ApiModule {
   return (ctx) => {
-    const shell = createPageShell(opts.uiDir);
-    const css = readFileSync(HELP_CSS_FILE, 'utf8');
+    const shell = createPageShell(opts.uiDir, { withoutApp: { css: readFileSync(HELP_CSS_FILE, 'utf8') } });
     const needHelp = (): HelpService => {
       if (!help) throw new HttpError(404, 'this gateway does not run citizen help');
       return help;
@@ -70,19 +56,16 @@ export function helpPagesApi(help: HelpService | null, directory: DirectoryServi
       kind: 'html',
       status,
       ...(headers ? { headers } : {}),
-      body: withoutApp(
-        shell(pageRequest(req, url), (i18n) => {
-          const t = translator(helpStrings, i18n);
-          return { title: `${title(t)} · ${i18n.t('app.title')}`, body: view(i18n, t) };
-        }),
-        css,
-      ),
+      body: shell(pageRequest(req, url), (i18n) => {
+        const t = translator(helpStrings, i18n);
+        return { title: `${title(t)} · ${i18n.t('app.title')}`, body: view(i18n, t) };
+      }),
     });
     // the gateway's aggregate and the app's contract type describe the same JSON
     const summary = (s: HelpService) => s.summary() as UiHelpSummary;
 
     const formPage = (req: IncomingMessage, url: URL, kind: HelpKind, view: FormView, status = 200, headers?: ReplyHeaders) => {
-      const retention = summary(needHelp()).retention ?? null;
+      const retention = needHelp().retention();
       return page(req, url, (t) => t(kind === 'offer' ? 'offer.title' : 'request.title'), (i18n, t) => renderToString(h(HelpForm, { i18n, t, kind, view, retention, plain: true })), status, headers);
     };
     const formError = (values: Record<string, string>, error: FormError): FormView => ({ phase: 'form', values, error, busy: false });

@@ -3,8 +3,9 @@
 // The status page carries the board's content and hands what it was rendered with to the app (a JSON
 // data block), so the app starts from the same state without a request.
 import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { repoPaths } from '../paths.js';
-import { h, type VNode } from 'preact';
+import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { StatusPage } from '../../../kiosk-ui/src/resident/StatusPage.js';
 import { initialScript } from '../../../kiosk-ui/src/resident/initial.js';
@@ -20,6 +21,11 @@ export interface PageRequest {
   lang: string | null;
   /** The browser's Accept-Language header. */
   acceptLanguage: string | undefined;
+}
+
+/** The page's language inputs from a request: `?lang=` in the address and the browser's Accept-Language. */
+export function pageRequest(req: IncomingMessage, url: URL): PageRequest {
+  return { lang: url.searchParams.get('lang'), acceptLanguage: req.headers['accept-language'] };
 }
 
 function languages(header: string | undefined): string[] {
@@ -41,14 +47,35 @@ export interface ShellOptions {
   refreshS?: number;
 }
 
+export interface ShellSetup {
+  /**
+   * Pages the app never takes over: the built UI's scripts and module preloads come out of `<head>` and
+   * this stylesheet goes in (what the app would load with the page's own chunk).
+   */
+  withoutApp?: { css: string };
+}
+
+/** The built index.html without the app's scripts in its `<head>` (done once per shell, not per page). */
+function stripApp(html: string): string {
+  const end = html.indexOf('</head>');
+  if (end < 0) return html;
+  const head = html
+    .slice(0, end)
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>\s*/g, '')
+    .replace(/<link rel="modulepreload"[^>]*>\s*/g, '');
+  return head + html.slice(end);
+}
+
 /**
  * Wraps server-rendered markup in the built UI's index.html (its stylesheet and script), or, without a
  * built UI, in a minimal page with the shared stylesheet inlined.
  */
-export function createPageShell(uiDir: string | undefined) {
+export function createPageShell(uiDir: string | undefined, setup: ShellSetup = {}) {
   const indexFile = uiDir ? `${uiDir}/index.html` : null;
-  const shell = indexFile && existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
+  const built = indexFile && existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
+  const shell = built !== null && setup.withoutApp ? stripApp(built) : built;
   const css = shell ? '' : readFileSync(repoPaths.fallbackCss, 'utf8');
+  const extraCss = setup.withoutApp ? `<style>${setup.withoutApp.css}</style>` : '';
 
   return (req: PageRequest, render: (i18n: I18n) => ShellOptions): string => {
     const lang = pickLang([req.lang, ...languages(req.acceptLanguage)]);
@@ -59,21 +86,17 @@ export function createPageShell(uiDir: string | undefined) {
       return shell
         .replace(/<html[^>]*>/, `<html lang="${lang}" dir="${dir}">`)
         .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(o.title)}</title>`)
-        .replace('</head>', `${o.head ?? ''}</head>`)
+        .replace('</head>', () => `${o.head ?? ''}${extraCss}</head>`)
         .replace('<div id="app"></div>', () => app);
     }
     return `<!doctype html>
 <html lang="${lang}" dir="${dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${o.refreshS ? `<meta http-equiv="refresh" content="${o.refreshS}">` : ''}<title>${escapeHtml(o.title)}</title>
-<style>${css}</style></head>
+<style>${css}</style>${extraCss}</head>
 <body>${app}</body>
 </html>`;
   };
-}
-
-export function renderVNode(node: VNode): string {
-  return renderToString(node);
 }
 
 /** The status page: `content` is the board's current content (absent: the page shows empty questions). */
